@@ -1,0 +1,40 @@
+package io.kafkaedge.testkit;
+
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/** Kafka in a container through Testcontainers (Docker engine or podman's Docker API socket). */
+final class ContainerKafka implements KafkaFixture {
+
+    static final String DEFAULT_IMAGE = "apache/kafka:4.3.1";
+
+    private final KafkaContainer container;
+
+    private ContainerKafka(KafkaContainer container) {
+        this.container = container;
+    }
+
+    static ContainerKafka start(String image) {
+        KafkaContainer container = new KafkaContainer(DockerImageName.parse(image)
+                .asCompatibleSubstituteFor("apache/kafka"))
+                .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                .withStartupTimeout(READY_TIMEOUT);
+        container.start();
+        return new ContainerKafka(container);
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return container.getBootstrapServers();
+    }
+
+    @Override
+    public String kind() {
+        return "container " + container.getDockerImageName();
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}

@@ -1,0 +1,87 @@
+package io.kafkaedge.testkit;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real Kafka broker for integration tests. Which one is chosen by the system property
+ * {@code kafka.fixture} (or the environment variable {@code KAFKA_FIXTURE}):
+ * <ul>
+ *   <li>{@code embedded} (default) — Kafka's own KRaft test cluster inside the test JVM;</li>
+ *   <li>{@code container} — a Testcontainers Kafka container (needs a Docker API endpoint:
+ *       a Docker engine, or podman's {@code podman system service}), image from
+ *       {@code kafka.fixture.image}.</li>
+ * </ul>
+ * The same tests run against either.
+ */
+public interface KafkaFixture extends AutoCloseable {
+
+    /** {@code host:port} list for clients. */
+    String bootstrapServers();
+
+    /** Which implementation this is, for test reports. */
+    String kind();
+
+    @Override
+    void close();
+
+    /** Starts the fixture chosen by configuration; the caller closes it. */
+    static KafkaFixture start() {
+        String kind = System.getProperty("kafka.fixture", System.getenv().getOrDefault("KAFKA_FIXTURE", "embedded"));
+        return switch (kind) {
+            case "embedded" -> EmbeddedKafka.start();
+            case "container" -> ContainerKafka.start(System.getProperty("kafka.fixture.image",
+                    System.getenv().getOrDefault("KAFKA_FIXTURE_IMAGE", ContainerKafka.DEFAULT_IMAGE)));
+            default -> throw new IllegalArgumentException(
+                    "kafka.fixture must be 'embedded' or 'container', was '" + kind + "'");
+        };
+    }
+
+    /** Admin client properties for this broker. */
+    default Properties clientProperties() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    /** Creates the topics (idempotent) with the given partition count and replication factor 1. */
+    default void createTopics(int partitions, Collection<String> names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /** Creates the topics (idempotent) with partitions, per-topic configs and replication factor 1. */
+    default void createTopics(int partitions, Map<String, String> configs, Collection<String> names) {
+        try (Admin admin = Admin.create(clientProperties())) {
+            List<NewTopic> topics = names.stream()
+                    .map(n -> new NewTopic(n, partitions, (short) 1).configs(configs))
+                    .toList();
+            for (var entry : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("creating topic " + entry.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("topic creation timed out", e);
+        }
+    }
+
+    /** How long the fixtures wait for a broker to become ready. */
+    Duration READY_TIMEOUT = Duration.ofSeconds(60);
+}
