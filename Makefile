@@ -10,6 +10,11 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 INVENTORY ?= inventory/local
 VENV := $(ROOT)/.venv
 JAVA_HOME := $(shell $(ROOT)/scripts/java-home.sh 2>/dev/null)
+JAVA_MAJOR := $(shell $(JAVA_HOME)/bin/java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $$2}')
+# Maven's own libraries still use sun.misc.Unsafe: keep JDK 23+ from warning about it on every run.
+MAVEN_OPTS ?=
+MAVEN_OPTS += $(if $(filter-out 21 22,$(JAVA_MAJOR)),--sun-misc-unsafe-memory-access=allow,)
+export MAVEN_OPTS
 MVN := mvn -B -ntp -q
 ANSIBLE_PLAYBOOK := $(VENV)/bin/ansible-playbook
 export JAVA_HOME
