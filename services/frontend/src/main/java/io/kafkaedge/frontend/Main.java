@@ -1,14 +1,20 @@
 package io.kafkaedge.frontend;
 
+import java.time.Clock;
+import java.util.Map;
+
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.staticcontent.StaticContentService;
 
-/** Wires configuration, observability and routing; the logic lives in its own classes. */
+/** Wires configuration, Kafka, observability and routing; the logic lives in its own classes. */
 public final class Main {
 
     private Main() {
@@ -18,24 +24,39 @@ public final class Main {
         LogConfig.configureRuntime();
         Config config = Config.create();
         Config.global(config);
+        Frontend frontend = Frontend.create(FrontendConfig.from(config), Clock.systemUTC(),
+                Metrics.globalRegistry(), Map.of());
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .addFeature(observe())
-                .routing(Main::routing)
+                .addFeature(observe(frontend))
+                .addFeature(openApi())
+                .routing(routing -> routing(routing, frontend))
                 .build()
                 .start();
+        frontend.start();
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            frontend.close();
+            server.stop();
+        }));
         System.out.println("frontend listening on http://localhost:" + server.port());
     }
 
-    static ObserveFeature observe() {
+    /** Health (readiness = state rebuilt from Kafka) and Prometheus metrics under /observe. */
+    static ObserveFeature observe(Frontend frontend) {
         return ObserveFeature.builder()
-                .addObserver(HealthObserver.builder().details(true).build())
+                .addObserver(HealthObserver.builder().details(true).addCheck(frontend.readiness()).build())
                 .addObserver(MetricsObserver.create())
                 .build();
     }
 
+    /** Serves META-INF/openapi.yml at /openapi. */
+    static OpenApiFeature openApi() {
+        return OpenApiFeature.builder().build();
+    }
+
     /** Routes of the service; tests set up the same routing. */
-    static void routing(HttpRouting.Builder routing) {
-        routing.get("/", (req, res) -> res.send("frontend"));
+    static void routing(HttpRouting.Builder routing, Frontend frontend) {
+        routing.register("/api", frontend.api())
+                .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
     }
 }

@@ -1,0 +1,205 @@
+package io.kafkaedge.frontend;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the aggregate topics of all sites into the {@link SensorStore}. Every partition it is
+ * given is first sought to {@code now - history.retention} so the state is rebuilt from Kafka;
+ * offsets are never committed. Malformed records are counted, logged and skipped.
+ */
+public final class AggregateConsumer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AggregateConsumer.class.getName());
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final FrontendConfig config;
+    private final SensorStore store;
+    private final SensorMetrics metrics;
+    private final EventHub events;
+    private final Clock clock;
+    private final Map<String, Object> overrides;
+    /** End offsets seen at assignment; a partition leaves the map once read up to there. */
+    private final Map<TopicPartition, Long> rebuildTargets = new ConcurrentHashMap<>();
+    private volatile boolean assigned;
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    private KafkaConsumer<String, byte[]> consumer;
+
+    public AggregateConsumer(FrontendConfig config, SensorStore store, SensorMetrics metrics, EventHub events,
+                             Clock clock, Map<String, Object> overrides) {
+        this.config = config;
+        this.store = store;
+        this.metrics = metrics;
+        this.events = events;
+        this.clock = clock;
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    /** Kafka client properties built from the configuration (TLS as Strimzi provides it). */
+    static Properties clientProperties(FrontendConfig.Kafka kafka) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.group());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.group() + "-consumer");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) kafka.refresh().toMillis());
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        // A new site's topic then only adds its partitions instead of re-reading everything.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        FrontendConfig.Tls tls = kafka.tls();
+        if (tls.enabled()) {
+            p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+            p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+            p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststorePath());
+            p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.truststorePassword());
+            if (!tls.keystorePath().isBlank()) {
+                p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+                p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.keystorePath());
+                p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.keystorePassword());
+            }
+        }
+        return p;
+    }
+
+    /** Starts the consumer thread. */
+    public AggregateConsumer start() {
+        Properties props = clientProperties(config.kafka());
+        props.putAll(overrides);
+        consumer = new KafkaConsumer<>(props);
+        thread = Thread.ofPlatform().name("aggregate-consumer").start(this::run);
+        return this;
+    }
+
+    /** True once every assigned partition was read up to where it ended when assigned. */
+    public boolean rebuilt() {
+        return assigned && rebuildTargets.isEmpty();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(config.kafka().topics(), new SeekByTime());
+            while (running) {
+                var records = consumer.poll(POLL);
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    handle(record);
+                }
+                updateProgress();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "aggregate consumer stopped", e);
+            throw e;
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        metrics.consumed();
+        Aggregate aggregate;
+        try {
+            aggregate = AggregateParser.parse(record.topic(), record.value());
+        } catch (AggregateParser.MalformedAggregateException e) {
+            metrics.rejected();
+            LOG.warning(() -> "skipping malformed record " + record.topic() + "-" + record.partition() + "@"
+                    + record.offset() + " (" + e.reason().name().toLowerCase() + "): " + e.getMessage());
+            return;
+        }
+        if (store.accept(aggregate) && events.clients() > 0) {
+            events.publish(Json.string(Json.SensorView.of(aggregate, store.stale(aggregate, clock.instant()))));
+        }
+    }
+
+    private void updateProgress() {
+        if (consumer.subscription().isEmpty()) {
+            assigned = true; // no aggregate topic exists yet: nothing to rebuild
+        }
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        metrics.lag(lag);
+        if (!rebuildTargets.isEmpty()) {
+            rebuildTargets.entrySet().removeIf(e -> !consumer.assignment().contains(e.getKey())
+                    || consumer.position(e.getKey()) >= e.getValue());
+            if (rebuildTargets.isEmpty()) {
+                LOG.info(() -> "state rebuilt from Kafka: " + store.size() + " sensors");
+            }
+        }
+    }
+
+    /** Seeks every newly assigned partition to the start of the history reach. */
+    private final class SeekByTime implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                assigned = true;
+                return;
+            }
+            long since = clock.instant().minus(config.history().retention()).toEpochMilli();
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(tp -> query.put(tp, since));
+            Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                OffsetAndTimestamp found = offsets.get(tp);
+                long start = found != null ? found.offset() : ends.get(tp);
+                consumer.seek(tp, start);
+                if (ends.get(tp) > start) {
+                    rebuildTargets.put(tp, ends.get(tp));
+                }
+            }
+            assigned = true;
+            LOG.info(() -> "assigned " + partitions + "; reading from " + java.time.Instant.ofEpochMilli(since));
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(rebuildTargets::remove);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

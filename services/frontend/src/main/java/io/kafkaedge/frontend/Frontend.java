@@ -1,0 +1,107 @@
+package io.kafkaedge.frontend;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.MeterRegistry;
+
+/** The frontend's parts, built from configuration and closed together. {@link Main} wires them to a server. */
+public final class Frontend implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Frontend.class.getName());
+
+    private final FrontendConfig config;
+    private final SensorStore store;
+    private final SensorMetrics metrics;
+    private final EventHub events;
+    private final SensorApi api;
+    private final AggregateConsumer consumer;
+    private final ScheduledExecutorService evictor;
+
+    private Frontend(FrontendConfig config, Clock clock, MeterRegistry registry, Map<String, Object> kafkaOverrides) {
+        this.config = config;
+        this.store = new SensorStore(config, clock);
+        this.metrics = new SensorMetrics(registry);
+        this.store.addListener(metrics);
+        this.events = new EventHub();
+        this.api = new SensorApi(config, store, events);
+        this.consumer = new AggregateConsumer(config, store, metrics, events, clock, kafkaOverrides);
+        this.evictor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sensor-evictor").daemon().factory());
+    }
+
+    /** Builds the parts; nothing runs until {@link #start()}. */
+    public static Frontend create(FrontendConfig config, Clock clock, MeterRegistry registry,
+                                  Map<String, Object> kafkaOverrides) {
+        return new Frontend(config, clock, registry, kafkaOverrides);
+    }
+
+    /** Starts consuming and the periodic eviction of silent sensors. */
+    public Frontend start() {
+        consumer.start();
+        long period = Math.max(1, Math.min(60, config.sensors().evict().toSeconds() / 10));
+        evictor.scheduleAtFixedRate(this::evict, period, period, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** Evicts silent sensors now (also runs periodically). */
+    public int evict() {
+        int evicted = store.evictSilent();
+        if (evicted > 0) {
+            LOG.info(() -> "evicted " + evicted + " silent sensors; " + store.size() + " remain");
+        }
+        return evicted;
+    }
+
+    public FrontendConfig config() {
+        return config;
+    }
+
+    public SensorStore store() {
+        return store;
+    }
+
+    public SensorApi api() {
+        return api;
+    }
+
+    public EventHub events() {
+        return events;
+    }
+
+    /** Readiness: the state has been rebuilt from Kafka. */
+    public HealthCheck readiness() {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public String name() {
+                return "state-rebuilt";
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return HealthCheckResponse.builder()
+                        .status(consumer.rebuilt())
+                        .detail("sensors", store.size())
+                        .build();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        evictor.shutdownNow();
+        events.close();
+        consumer.close();
+    }
+}

@@ -1,0 +1,64 @@
+package io.kafkaedge.frontend;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+
+/** The API's JSON shapes and their one writer. */
+final class Json {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+
+    /** A sensor as the API and the event stream show it. */
+    record SensorView(String id, String site, double latitude, double longitude, Instant windowStart,
+                      Instant windowEnd, Instant lastSeen, long count, Aggregate.Stats temperature,
+                      Aggregate.Stats humidity, Aggregate.Stats pressure, boolean stale) {
+
+        static SensorView of(Aggregate a, boolean stale) {
+            return new SensorView(a.sensorId(), a.site(), a.latitude(), a.longitude(), a.windowStart(),
+                    a.windowEnd(), a.windowEnd(), a.count(), a.temperature(), a.humidity(), a.pressure(), stale);
+        }
+    }
+
+    /** History of one sensor, columnar: epoch seconds of each window start and the averages. */
+    record HistoryView(String id, Instant from, Instant to, long[] time, float[] temperature,
+                       float[] humidity, float[] pressure) {
+    }
+
+    /** One site. */
+    record SiteView(String site, int sensors, int stale) {
+    }
+
+    /** What the map page needs to know. */
+    record MapConfigView(String tiles, String attribution, long staleAfterSeconds, long windowSeconds) {
+    }
+
+    /** Error body: what went wrong and, for a bad query parameter, which one. */
+    record ErrorView(int status, String error, String parameter) {
+    }
+
+    private Json() {
+    }
+
+    static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    static String string(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+}

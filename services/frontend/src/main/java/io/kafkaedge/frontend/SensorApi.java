@@ -1,0 +1,187 @@
+package io.kafkaedge.frontend;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** The REST API under {@code /api} (documented in {@code META-INF/openapi.yml}). */
+public final class SensorApi implements HttpService {
+
+    /** The full sensor list is re-serialised at most this often while data keeps changing. */
+    private static final Duration SNAPSHOT_MIN_AGE = Duration.ofMillis(200);
+    /** ...and at least this often, because staleness depends on the clock. */
+    private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(1);
+
+    private final SensorStore store;
+    private final EventHub events;
+    private final FrontendConfig config;
+    private final byte[] mapConfig;
+    private volatile Snapshot snapshot = new Snapshot(-1, Instant.MIN, new byte[0]);
+
+    private record Snapshot(long version, Instant built, byte[] json) {
+    }
+
+    public SensorApi(FrontendConfig config, SensorStore store, EventHub events) {
+        this.store = store;
+        this.events = events;
+        this.config = config;
+        this.mapConfig = Json.bytes(new Json.MapConfigView(config.map().tiles(), config.map().attribution(),
+                config.sensors().staleAfter().toSeconds(), config.sensors().window().toSeconds()));
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/sensors", this::sensors)
+                .get("/sensors/{id}", this::sensor)
+                .get("/sensors/{id}/history", this::history)
+                .get("/sites", this::sites)
+                .get("/config", (req, res) -> json(res, Status.OK_200, mapConfig))
+                .get("/events", events::handle);
+    }
+
+    private void sensors(ServerRequest req, ServerResponse res) {
+        Optional<String> site = req.query().first("site").asOptional();
+        if (site.isPresent()) {
+            Instant now = store.clock().instant();
+            List<Json.SensorView> views = store.sensors().stream()
+                    .map(SensorStore.Sensor::latest)
+                    .filter(a -> a.site().equals(site.get()))
+                    .sorted(Comparator.comparing(Aggregate::sensorId))
+                    .map(a -> Json.SensorView.of(a, store.stale(a, now)))
+                    .toList();
+            json(res, Status.OK_200, Json.bytes(views));
+            return;
+        }
+        json(res, Status.OK_200, snapshot().json());
+    }
+
+    private void sensor(ServerRequest req, ServerResponse res) {
+        String id = req.path().pathParameters().get("id");
+        Optional<SensorStore.Sensor> sensor = store.sensor(id);
+        if (sensor.isEmpty()) {
+            error(res, Status.NOT_FOUND_404, "unknown sensor '" + id + "'", null);
+            return;
+        }
+        Aggregate a = sensor.get().latest();
+        json(res, Status.OK_200, Json.bytes(Json.SensorView.of(a, store.stale(a, store.clock().instant()))));
+    }
+
+    private void history(ServerRequest req, ServerResponse res) {
+        String id = req.path().pathParameters().get("id");
+        Instant to;
+        Instant from;
+        try {
+            to = instant(req, "to").orElseGet(() -> store.clock().instant());
+            from = instant(req, "from").orElseGet(() -> store.clock().instant().minus(config.history().retention()));
+        } catch (BadParameterException e) {
+            error(res, Status.BAD_REQUEST_400, e.getMessage(), e.parameter);
+            return;
+        }
+        if (from.isAfter(to)) {
+            error(res, Status.BAD_REQUEST_400, "parameter 'from' must not be after 'to'", "from");
+            return;
+        }
+        Optional<SensorStore.Sensor> sensor = store.sensor(id);
+        if (sensor.isEmpty()) {
+            error(res, Status.NOT_FOUND_404, "unknown sensor '" + id + "'", null);
+            return;
+        }
+        History.Series s = sensor.get().history(from, to);
+        json(res, Status.OK_200, Json.bytes(new Json.HistoryView(id, from, to, s.time(), s.temperature(),
+                s.humidity(), s.pressure())));
+    }
+
+    private void sites(ServerRequest req, ServerResponse res) {
+        Instant now = store.clock().instant();
+        Map<String, int[]> counts = new TreeMap<>();
+        for (SensorStore.Sensor sensor : store.sensors()) {
+            Aggregate a = sensor.latest();
+            int[] c = counts.computeIfAbsent(a.site(), k -> new int[2]);
+            c[0]++;
+            if (store.stale(a, now)) {
+                c[1]++;
+            }
+        }
+        json(res, Status.OK_200, Json.bytes(counts.entrySet().stream()
+                .map(e -> new Json.SiteView(e.getKey(), e.getValue()[0], e.getValue()[1]))
+                .toList()));
+    }
+
+    /** The serialised full list, shared by all requests until the data or the clock moves on. */
+    private Snapshot snapshot() {
+        Snapshot current = snapshot;
+        Instant now = store.clock().instant();
+        long version = store.version();
+        if (fresh(current, version, now)) {
+            return current;
+        }
+        synchronized (this) {
+            current = snapshot;
+            if (fresh(current, version, now)) {
+                return current;
+            }
+            List<Json.SensorView> views = store.sensors().stream()
+                    .map(SensorStore.Sensor::latest)
+                    .sorted(Comparator.comparing(Aggregate::sensorId))
+                    .map(a -> Json.SensorView.of(a, store.stale(a, now)))
+                    .toList();
+            current = new Snapshot(version, now, Json.bytes(views));
+            snapshot = current;
+            return current;
+        }
+    }
+
+    private static boolean fresh(Snapshot s, long version, Instant now) {
+        Duration age = Duration.between(s.built(), now);
+        if (age.isNegative() || age.compareTo(SNAPSHOT_MAX_AGE) > 0) {
+            return false;
+        }
+        return s.version() == version || age.compareTo(SNAPSHOT_MIN_AGE) < 0;
+    }
+
+    private static Optional<Instant> instant(ServerRequest req, String name) throws BadParameterException {
+        Optional<String> raw = req.query().first(name).asOptional();
+        if (raw.isEmpty() || raw.get().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(raw.get()));
+        } catch (DateTimeParseException e) {
+            throw new BadParameterException(name, "parameter '" + name
+                    + "' must be an ISO-8601 instant such as 2026-11-24T18:00:00Z, was '" + raw.get() + "'");
+        }
+    }
+
+    private static void json(ServerResponse res, Status status, byte[] body) {
+        res.status(status);
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(body);
+    }
+
+    private static void error(ServerResponse res, Status status, String message, String parameter) {
+        json(res, status, Json.bytes(new Json.ErrorView(status.code(), message, parameter)));
+    }
+
+    private static final class BadParameterException extends Exception {
+        private final String parameter;
+
+        BadParameterException(String parameter, String message) {
+            super(message);
+            this.parameter = parameter;
+        }
+    }
+}

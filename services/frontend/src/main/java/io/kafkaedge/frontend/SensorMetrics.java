@@ -1,0 +1,88 @@
+package io.kafkaedge.frontend;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+
+/**
+ * Prometheus view of the store: four gauges per sensor (registered once when the sensor appears,
+ * removed when it is evicted), and the consumer's counters and lag.
+ */
+public final class SensorMetrics implements SensorStore.Listener {
+
+    public static final String TEMPERATURE = "sensor_temperature_celsius";
+    public static final String HUMIDITY = "sensor_humidity_percent";
+    public static final String PRESSURE = "sensor_pressure_hpa";
+    public static final String LAST_SEEN = "sensor_last_seen_timestamp_seconds";
+    /** Exposed with Prometheus' {@code _total} suffix. */
+    public static final String CONSUMED = "frontend_records_consumed";
+    public static final String REJECTED = "frontend_records_rejected";
+    public static final String LAG = "frontend_consumer_lag";
+
+    private final MeterRegistry registry;
+    private final Map<String, List<Meter>> perSensor = new ConcurrentHashMap<>();
+    private final Counter consumed;
+    private final Counter rejected;
+    private final AtomicLong lag = new AtomicLong();
+
+    public SensorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.consumed = registry.getOrCreate(Counter.builder(CONSUMED)
+                .description("Aggregate records read from Kafka (valid or not)"));
+        this.rejected = registry.getOrCreate(Counter.builder(REJECTED)
+                .description("Records skipped because they are not valid aggregates"));
+        registry.getOrCreate(Gauge.builder(LAG, lag, AtomicLong::doubleValue)
+                .description("Records behind the end of the aggregate topics, summed over partitions"));
+    }
+
+    public void consumed() {
+        consumed.increment();
+    }
+
+    public void rejected() {
+        rejected.increment();
+    }
+
+    public void lag(long records) {
+        lag.set(records);
+    }
+
+    @Override
+    public void added(SensorStore.Sensor sensor) {
+        Aggregate a = sensor.latest();
+        List<Tag> tags = List.of(Tag.create("site", a.site()), Tag.create("sensor", sensor.id()),
+                Tag.create("latitude", Double.toString(a.latitude())),
+                Tag.create("longitude", Double.toString(a.longitude())));
+        List<Meter> meters = List.of(
+                gauge(TEMPERATURE, "Average temperature of the last window (°C)", sensor, tags, s -> s.latest().temperature().avg()),
+                gauge(HUMIDITY, "Average relative humidity of the last window (%)", sensor, tags, s -> s.latest().humidity().avg()),
+                gauge(PRESSURE, "Average pressure of the last window (hPa)", sensor, tags, s -> s.latest().pressure().avg()),
+                gauge(LAST_SEEN, "End of the sensor's last aggregated window (Unix seconds)", sensor, tags,
+                        s -> s.latest().windowEnd().getEpochSecond()));
+        List<Meter> previous = perSensor.put(sensor.id(), meters);
+        if (previous != null) {
+            previous.forEach(registry::remove);
+        }
+    }
+
+    @Override
+    public void removed(SensorStore.Sensor sensor) {
+        List<Meter> meters = perSensor.remove(sensor.id());
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    private Meter gauge(String name, String description, SensorStore.Sensor sensor, List<Tag> tags,
+                        ToDoubleFunction<SensorStore.Sensor> value) {
+        return registry.getOrCreate(Gauge.builder(name, sensor, value).description(description).tags(tags));
+    }
+}
