@@ -1,15 +1,29 @@
 package io.kafkaedge.aggregator;
 
+import java.time.Clock;
+import java.util.logging.Logger;
+
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
-/** Wires configuration, observability and routing; the logic lives in its own classes. */
+/**
+ * Wires configuration, Kafka Streams, health, metrics and shutdown; the logic lives in
+ * {@link io.kafkaedge.aggregator.topology.AggregatorTopology}.
+ * <p>
+ * Crash-only on failure: when Kafka Streams cannot start or goes to ERROR the process closes it
+ * and exits with status 1, so Kubernetes or the local supervisor restarts it; until then
+ * {@code /observe/health/live} reports DOWN.
+ */
 public final class Main {
+
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     private Main() {
     }
@@ -18,18 +32,37 @@ public final class Main {
         LogConfig.configureRuntime();
         Config config = Config.create();
         Config.global(config);
+        AggregatorSettings settings = AggregatorSettings.from(config);
+        MeterRegistry registry = Metrics.globalRegistry();
+
+        AggregatorStreams streams = AggregatorStreams.create(settings, new MeterPipelineMetrics(registry),
+                Clock.systemUTC());
+        StreamsMeters.register(registry, streams);
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .addFeature(observe())
+                .addFeature(observe(streams))
                 .routing(Main::routing)
                 .build()
                 .start();
-        System.out.println("aggregator listening on http://localhost:" + server.port());
+        LOG.info(() -> "aggregator for site " + settings.topology().site() + " listening on port " + server.port());
+
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("aggregator-shutdown").unstarted(
+                () -> streams.close(settings.shutdownTimeout())));
+        streams.onFatal(reason -> {
+            LOG.severe(() -> "exiting: " + reason);
+            System.exit(1);
+        });
+        streams.start();
     }
 
-    static ObserveFeature observe() {
+    /** Health (liveness and readiness from Kafka Streams) and metrics under {@code /observe}. */
+    static ObserveFeature observe(StreamsStatus status) {
         return ObserveFeature.builder()
-                .addObserver(HealthObserver.builder().details(true).build())
+                .addObserver(HealthObserver.builder()
+                        .details(true)
+                        .addCheck(StreamsHealth.liveness(status))
+                        .addCheck(StreamsHealth.readiness(status))
+                        .build())
                 .addObserver(MetricsObserver.create())
                 .build();
     }

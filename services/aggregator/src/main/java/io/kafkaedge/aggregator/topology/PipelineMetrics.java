@@ -1,0 +1,36 @@
+package io.kafkaedge.aggregator.topology;
+
+/** What the topology counts; the service binds it to Prometheus meters. */
+public interface PipelineMetrics {
+
+    /** A reading went into a window. */
+    void accepted();
+
+    /** A reading went to the dead-letter topic for {@code reason} (not {@link Reason#LATE}). */
+    void rejected(Reason reason);
+
+    /** A valid reading arrived after its window closed; it went to the dead-letter topic. */
+    void late();
+
+    /** An aggregate was written. */
+    void emitted();
+
+    /** Counts nothing. */
+    PipelineMetrics NONE = new PipelineMetrics() {
+        @Override
+        public void accepted() {
+        }
+
+        @Override
+        public void rejected(Reason reason) {
+        }
+
+        @Override
+        public void late() {
+        }
+
+        @Override
+        public void emitted() {
+        }
+    };
+}

@@ -1,0 +1,32 @@
+package io.kafkaedge.aggregator.topology;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/** JSON readings in the contract's format and in the seed firmware's. */
+public final class TestReadings {
+
+    public static final double LATITUDE = 50.0755;
+    public static final double LONGITUDE = 14.4378;
+
+    private TestReadings() {
+    }
+
+    /** A contract reading ({@code sensorId}, {@code seq}, ISO-8601 UTC timestamp). */
+    public static String reading(String sensorId, long seq, Instant time, double temperature, double humidity,
+                                 double pressure) {
+        return String.format(Locale.ROOT, "{\"sensorId\":\"%s\",\"seq\":%d,\"timestamp\":\"%s\","
+                        + "\"temperature\":%s,\"humidity\":%s,\"pressure\":%s,\"latitude\":%s,\"longitude\":%s}",
+                sensorId, seq, time, temperature, humidity, pressure, LATITUDE, LONGITUDE);
+    }
+
+    public static String reading(String sensorId, Instant time, double temperature) {
+        return reading(sensorId, 1, time, temperature, 50.0, 1000.0);
+    }
+
+    /** The seed firmware's body: no sensorId, no seq, {@code "yyyy-MM-dd HH:mm:ss"} UTC. */
+    public static String seedReading(String timestamp, double temperature, double latitude, double longitude) {
+        return String.format(Locale.ROOT, "{\"temperature\":%s,\"timestamp\":\"%s\",\"longitude\":%s,"
+                + "\"humidity\":54.87,\"pressure\":981.59,\"latitude\":%s}", temperature, timestamp, longitude, latitude);
+    }
+}
