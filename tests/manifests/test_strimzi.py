@@ -1,0 +1,118 @@
+"""Every rendered Strimzi object against the strict Strimzi 1.2 CRD schemas + their CEL rules, and
+the checks JSON Schema cannot express: strimzi.io/cluster labels, Kafka config keys."""
+from __future__ import annotations
+
+import pytest
+
+from strict import STRIMZI_GROUP, cel_rule_count, validate_strimzi
+
+# Options Strimzi manages itself and rejects in `config` (Strimzi docs, "forbidden options").
+FORBIDDEN_BROKER_PREFIXES = (
+    "listeners", "advertised.", "broker.", "listener.", "host.name", "port", "inter.broker.listener.name",
+    "sasl.", "ssl.", "security.", "password.", "log.dir", "zookeeper.", "authorizer.", "super.user",
+    "node.id", "process.roles", "controller.", "metadata.log.dir", "cruise.control.metrics.",
+)
+FORBIDDEN_CLIENT_PREFIXES = ("ssl.", "sasl.", "security.", "bootstrap.servers", "group.id", "key.", "value.")
+FORBIDDEN_CONNECT_PREFIXES = FORBIDDEN_CLIENT_PREFIXES[:4] + (
+    "listeners", "plugin.path", "rest.", "config.storage.topic", "offset.storage.topic", "status.storage.topic",
+    "key.converter", "value.converter", "config.providers")
+
+
+def strimzi_objects(sites):
+    return [(site, o) for site in sites for o in site.objects if o["apiVersion"].startswith(STRIMZI_GROUP)]
+
+
+def test_every_strimzi_kind_is_rendered(sites):
+    kinds = {o["kind"] for _, o in strimzi_objects(sites)}
+    assert kinds == {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "KafkaBridge", "KafkaMirrorMaker2"}
+
+
+def test_strimzi_objects_use_only_the_v1_api(sites):
+    assert {o["apiVersion"] for _, o in strimzi_objects(sites)} == {"kafka.strimzi.io/v1"}
+
+
+def test_the_generated_crds_carry_cel_rules(crds):
+    # Guards the CEL test below against silently checking nothing.
+    assert sum(cel_rule_count(c.schema) for c in crds.values()) >= 10
+
+
+def test_strimzi_objects_are_valid(sites, crds):
+    failures = []
+    for site, obj in strimzi_objects(sites):
+        for error in validate_strimzi(crds, obj):
+            failures.append(f"{site} {obj['kind']}/{obj['metadata']['name']}: {error}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("kind", ["KafkaNodePool", "KafkaTopic", "KafkaUser"])
+def test_cluster_labels_name_a_kafka_of_the_same_site(sites, kind):
+    for site in sites:
+        kafkas = {(k["metadata"]["namespace"], k["metadata"]["name"]) for k in site.of_kind("Kafka")}
+        for obj in site.of_kind(kind):
+            label = obj["metadata"].get("labels", {}).get("strimzi.io/cluster")
+            assert (obj["metadata"]["namespace"], label) in kafkas, \
+                f"{site} {kind}/{obj['metadata']['name']}: strimzi.io/cluster={label!r} names no Kafka"
+
+
+def test_every_kafka_has_a_broker_and_controller_pool(sites):
+    for site in sites:
+        for kafka in site.of_kind("Kafka"):
+            pools = [p for p in site.of_kind("KafkaNodePool")
+                     if p["metadata"]["labels"]["strimzi.io/cluster"] == kafka["metadata"]["name"]]
+            roles = {r for p in pools for r in p["spec"]["roles"]}
+            assert roles == {"controller", "broker"}, f"{site}: node pools of {kafka['metadata']['name']}: {roles}"
+
+
+def _unknown(keys, names, forbidden=()):
+    return sorted(k for k in keys if k not in names or k.startswith(forbidden))
+
+
+def test_kafka_broker_config_keys_are_real_and_allowed(sites, kafka_config_names):
+    for site in sites:
+        for kafka in site.of_kind("Kafka"):
+            bad = _unknown(kafka["spec"]["kafka"].get("config", {}), kafka_config_names["broker"],
+                           FORBIDDEN_BROKER_PREFIXES)
+            assert not bad, f"{site} Kafka {kafka['metadata']['name']}: unknown or Strimzi-managed keys {bad}"
+
+
+def test_kafka_version_is_the_one_whose_configs_were_checked(sites, kafka_config_names):
+    for site in sites:
+        versions = {k["spec"]["kafka"]["version"] for k in site.of_kind("Kafka")}
+        versions |= {m["spec"]["version"] for m in site.of_kind("KafkaMirrorMaker2")}
+        assert versions == kafka_config_names["version"], f"{site}: {versions}"
+
+
+def test_topic_config_keys_are_real(sites, kafka_config_names):
+    for site in sites:
+        for topic in site.of_kind("KafkaTopic"):
+            bad = _unknown(topic["spec"].get("config", {}), kafka_config_names["topic"])
+            assert not bad, f"{site} KafkaTopic {topic['metadata']['name']}: unknown keys {bad}"
+
+
+def test_bridge_client_config_keys_are_real(sites, kafka_config_names):
+    for site in sites:
+        for bridge in site.of_kind("KafkaBridge"):
+            for part, names in (("producer", "producer"), ("consumer", "consumer"), ("adminClient", "admin")):
+                keys = bridge["spec"].get(part, {}).get("config", {})
+                bad = _unknown(keys, kafka_config_names[names], FORBIDDEN_CLIENT_PREFIXES)
+                assert not bad, f"{site} KafkaBridge {part}: unknown or Strimzi-managed keys {bad}"
+
+
+def _connect_key_ok(key: str, names: dict[str, set[str]]) -> bool:
+    for prefix, kind in (("producer.", "producer"), ("consumer.", "consumer"), ("admin.", "admin")):
+        if key.startswith(prefix) and key[len(prefix):] in names[kind]:
+            return True
+    return key in names["connect_worker"]
+
+
+def test_mirrormaker2_config_keys_are_real(sites, kafka_config_names):
+    for site in sites:
+        for mm2 in site.of_kind("KafkaMirrorMaker2"):
+            target = mm2["spec"]["target"].get("config", {})
+            bad = sorted(k for k in target
+                         if not _connect_key_ok(k, kafka_config_names) or k.startswith(FORBIDDEN_CONNECT_PREFIXES))
+            assert not bad, f"{site} MirrorMaker 2 target config: unknown or Strimzi-managed keys {bad}"
+            for mirror in mm2["spec"]["mirrors"]:
+                keys = mirror.get("sourceConnector", {}).get("config", {})
+                bad = _unknown(keys, kafka_config_names["mirror_source"])
+                assert not bad, f"{site} MirrorMaker 2 sourceConnector config: unknown keys {bad}"
