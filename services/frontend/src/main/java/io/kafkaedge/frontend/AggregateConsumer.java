@@ -133,6 +133,9 @@ public final class AggregateConsumer implements AutoCloseable {
                     + record.offset() + " (" + e.reason().name().toLowerCase() + "): " + e.getMessage());
             return;
         }
+        if (aggregate.windowEnd().isBefore(clock.instant().minus(config.history().retention()))) {
+            return; // beyond the history reach (a late or re-stamped record behind the seek point)
+        }
         if (store.accept(aggregate) && events.clients() > 0) {
             events.publish(Json.string(Json.SensorView.of(aggregate, store.stale(aggregate, clock.instant()))));
         }

@@ -103,5 +103,6 @@ public final class Frontend implements AutoCloseable {
         evictor.shutdownNow();
         events.close();
         consumer.close();
+        metrics.close();
     }
 }

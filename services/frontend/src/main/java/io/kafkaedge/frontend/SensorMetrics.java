@@ -16,7 +16,7 @@ import io.helidon.metrics.api.Tag;
  * Prometheus view of the store: four gauges per sensor (registered once when the sensor appears,
  * removed when it is evicted), and the consumer's counters and lag.
  */
-public final class SensorMetrics implements SensorStore.Listener {
+public final class SensorMetrics implements SensorStore.Listener, AutoCloseable {
 
     public static final String TEMPERATURE = "sensor_temperature_celsius";
     public static final String HUMIDITY = "sensor_humidity_percent";
@@ -79,6 +79,17 @@ public final class SensorMetrics implements SensorStore.Listener {
         if (meters != null) {
             meters.forEach(registry::remove);
         }
+    }
+
+    /** Unregisters every per-sensor gauge of this instance (on shutdown). */
+    @Override
+    public void close() {
+        perSensor.keySet().forEach(id -> {
+            List<Meter> meters = perSensor.remove(id);
+            if (meters != null) {
+                meters.forEach(registry::remove);
+            }
+        });
     }
 
     private Meter gauge(String name, String description, SensorStore.Sensor sensor, List<Tag> tags,
