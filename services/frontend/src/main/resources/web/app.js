@@ -176,7 +176,7 @@
         map.removeLayer(marker);
       }
     });
-    if (bounds.length) { map.fitBounds(bounds, { padding: [40, 40], maxZoom: 10 }); }
+    if (bounds.length) { map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7 }); }
     counts();
   }
 
@@ -229,7 +229,7 @@
     setUpBasemap();
     return load();
   }).then((list) => {
-    if (list.length) { map.fitBounds(list.map((s) => [s.latitude, s.longitude]), { padding: [40, 40], maxZoom: 10 }); }
+    if (list.length) { map.fitBounds(list.map((s) => [s.latitude, s.longitude]), { padding: [40, 40], maxZoom: 7 }); }
     connect();
     setInterval(refreshStaleness, 5000);
     document.body.dataset.ready = 'true';

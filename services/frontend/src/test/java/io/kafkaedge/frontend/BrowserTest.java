@@ -1,0 +1,213 @@
+package io.kafkaedge.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServer;
+import io.kafkaedge.testkit.KafkaFixture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The map page in real headless Chromium (Debian's chromium + chromedriver), fed by a real
+ * broker: markers, popup with values and chart, live update over SSE without reload, site
+ * filter, and the offline basemap because the tile server is unreachable.
+ */
+class BrowserTest {
+
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    private static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
+    private static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
+
+    /** id, site, latitude, longitude, temperature, minutes since the last window (10 = stale). */
+    private static final List<Object[]> SENSORS = List.of(
+            new Object[] {"prague-balcony", "prague", 50.0755, 14.4378, 21.0, 1},
+            new Object[] {"prague-garden", "prague", 50.1200, 14.5300, 17.5, 1},
+            new Object[] {"prague-office", "prague", 50.0300, 14.3000, 24.0, 1},
+            new Object[] {"brno-roof", "brno", 49.1951, 16.6068, 8.5, 1},
+            new Object[] {"brno-cellar", "brno", 49.2100, 16.5800, 12.0, 10},
+            new Object[] {"vienna-yard", "vienna", 48.2082, 16.3738, 3.0, 1});
+
+    private static KafkaFixture kafka;
+    private static KafkaProducer<String, String> producer;
+    private static Frontend frontend;
+    private static WebServer server;
+    private static ChromeDriverService driverService;
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    static void start() throws IOException {
+        kafka = KafkaFixture.start();
+        kafka.createTopics(1, List.of("prague.sensor-data-aggregated", "brno.sensor-data-aggregated",
+                "vienna.sensor-data-aggregated"));
+        Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producer = new KafkaProducer<>(props);
+        for (Object[] s : SENSORS) {
+            int ago = (Integer) s[5];
+            for (int i = 60; i >= 0; i--) {
+                Instant start = NOW.minus(Duration.ofMinutes(ago + 1 + i));
+                double t = (Double) s[4] + 1.5 * Math.sin(i / 9.0) + (i == 0 ? 0 : 0.01 * i);
+                if (i == 0) {
+                    t = (Double) s[4];
+                }
+                send((String) s[0], (String) s[1], start, t, (Double) s[2], (Double) s[3]);
+            }
+        }
+        producer.flush();
+
+        frontend = Frontend.create(Fixtures.config(Map.of(
+                        "kafka.bootstrap", kafka.bootstrapServers(),
+                        "kafka.group", "frontend-browser-test",
+                        // Nothing listens on port 9 (discard): tiles fail like on an offline HQ.
+                        "map.tiles", "http://127.0.0.1:9/{z}/{x}/{y}.png")),
+                java.time.Clock.systemUTC(), Metrics.globalRegistry(), Map.of());
+        server = WebServer.builder().port(0)
+                .addFeature(Main.observe(frontend))
+                .routing(routing -> Main.routing(routing, frontend))
+                .build()
+                .start();
+        frontend.start();
+
+        profile = Files.createTempDirectory("chromium-profile");
+        driverService = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM)
+                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run", "--window-size=1280,800", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(driverService, options);
+    }
+
+    private static void send(String id, String site, Instant start, double temperature, double lat, double lon) {
+        producer.send(new ProducerRecord<>(site + ".sensor-data-aggregated", null,
+                start.plusSeconds(60).toEpochMilli(), id,
+                Fixtures.aggregateJson(id, site, start, temperature, lat, lon)));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (driverService != null) {
+            driverService.stop();
+        }
+        if (frontend != null) {
+            frontend.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    private int count(String css) {
+        return browser.findElements(By.cssSelector(css)).size();
+    }
+
+    @Test
+    void mapShowsSensorsPopupsLiveUpdatesAndTheOfflineBasemap() throws IOException {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> frontend.store().size() == 6);
+        browser.get("http://localhost:" + server.port() + "/");
+        waiting().until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+        JavascriptExecutor js = browser;
+        js.executeScript("window.__pageId = 'first-load';");
+
+        // A marker per sensor; the silent one is greyed out as stale.
+        waiting().until(d -> count("path.sensor-marker") == 6);
+        assertThat(count("path.sensor-marker.stale")).isEqualTo(1);
+        assertThat(browser.findElement(By.cssSelector("path.stale")).getDomAttribute("data-sensor")).isEqualTo("brno-cellar");
+        assertThat(browser.findElement(By.id("sensor-count")).getText()).isEqualTo("6 sensors");
+        assertThat(browser.findElement(By.id("stale-count")).getText()).isEqualTo("1 stale");
+
+        // Tiles cannot load here: the Natural Earth outlines are drawn instead.
+        waiting().until(d -> "offline".equals(d.findElement(By.tagName("body")).getDomAttribute("data-basemap")));
+        waiting().until(d -> count("path.country") > 100);
+        assertThat(browser.findElement(By.id("basemap-status")).getText()).isEqualTo("offline basemap");
+
+        // Clicking a marker opens a popup with its values and a history chart.
+        WebElement balcony = browser.findElement(By.cssSelector("path[data-sensor='prague-balcony']"));
+        new Actions(browser).moveToElement(balcony).click().perform();
+        WebElement popup = waiting().until(d -> d.findElement(By.cssSelector(".leaflet-popup-content .popup[data-sensor='prague-balcony']")));
+        waiting().until(d -> popup.findElement(By.tagName("h3")).getText().equals("prague-balcony")); // after the fade-in
+        assertThat(popup.findElement(By.cssSelector("tr.value-temperature")).getText()).contains("21.0", "20.9", "21.1");
+        assertThat(popup.findElement(By.cssSelector("tr.value-pressure")).getText()).contains("981.6");
+        waiting().until(d -> count(".leaflet-popup-content .chart canvas") == 1);
+        screenshot();
+
+        // New aggregates reach the open page over SSE, without a reload.
+        send("brno-lab", "brno", NOW, 30.5, 49.23, 16.62);
+        send("prague-balcony", "prague", NOW, 26.0, 50.0755, 14.4378);
+        producer.flush();
+        waiting().until(d -> count("path.sensor-marker") == 7);
+        waiting().until(d -> "26.0".equals(d.findElement(By.cssSelector("path[data-sensor='prague-balcony']"))
+                .getDomAttribute("data-temperature")));
+        waiting().until(d -> d.findElement(By.cssSelector(".leaflet-popup-content tr.value-temperature")).getText().contains("26.0"));
+        assertThat(js.executeScript("return window.__pageId;")).isEqualTo("first-load");
+        assertThat(browser.findElement(By.id("live-status")).getText()).isEqualTo("live");
+
+        // The site filter shows one site's sensors only.
+        new Select(browser.findElement(By.id("site-filter"))).selectByValue("brno");
+        waiting().until(d -> count("path.sensor-marker") == 3);
+        assertThat(browser.findElements(By.cssSelector("path.sensor-marker")).stream()
+                .map(e -> e.getDomAttribute("data-site")).distinct().toList()).containsExactly("brno");
+        new Select(browser.findElement(By.id("site-filter"))).selectByValue("");
+        waiting().until(d -> count("path.sensor-marker") == 7);
+    }
+
+    private void screenshot() throws IOException {
+        Path root = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent().getParent();
+        Path out = root.resolve("build/screenshots/frontend-map.png");
+        Files.createDirectories(out.getParent());
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), out, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
