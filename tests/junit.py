@@ -11,6 +11,7 @@ them into the one summary line `make test` ends with.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import time
@@ -19,6 +20,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 TAIL_CHARS = 8000
+# Characters XML 1.0 cannot carry (terminal colour codes, NULs in tool output).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _safe_name(name: str) -> str:
@@ -30,6 +33,7 @@ def write_case(out: Path, suite: str, name: str, seconds: float, failure: str | 
     out.mkdir(parents=True, exist_ok=True)
     body = ""
     if failure is not None:
+        failure = _XML_INVALID.sub("", failure)
         body = f"<failure message={quoteattr(failure.strip().splitlines()[-1][:200] if failure.strip() else 'failed')}>" \
                f"{escape(failure[-TAIL_CHARS:])}</failure>"
     xml = (
