@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// Runs the firmware's tests under the real MicroPython interpreter (WebAssembly port).
+// The port's own CLI exits 0 even when Python raised; this harness does not: every test
+// function runs in a fresh interpreter, any exception fails it, and any failure makes the
+// process exit 1. Results also go to JUnit XML (--junit FILE).
+//
+//   node tests/run.mjs [--junit FILE] [-k SUBSTRING] [tests/test_x.py ...]
+//
+// A test is a function `test_*` (plain or `async def`) in tests/test_*.py. Tests import the
+// firmware modules (src/), the simulator's Python (sim/py/), the fakes (tests/fakes/) and the
+// `harness` JS module: the bridge test double in-process and over real HTTP.
+import { readdirSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BridgeDouble } from "../sim/bridge_double.mjs";
+import { SIM_PY_DIR, httpPost, loadFirmware } from "../sim/runtime.mjs";
+
+const TESTS_DIR = dirname(fileURLToPath(import.meta.url));
+const TEST_TIMEOUT_MS = 120_000;
+
+function parseArgs(argv) {
+  const opts = { junit: null, filter: null, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--junit") opts.junit = argv[++i];
+    else if (argv[i] === "-k") opts.filter = argv[++i];
+    else opts.files.push(argv[i]);
+  }
+  if (!opts.files.length) {
+    opts.files = readdirSync(TESTS_DIR).filter((f) => /^test_.*\.py$/.test(f)).sort().map((f) => join(TESTS_DIR, f));
+  }
+  return opts;
+}
+
+function harnessModule(double) {
+  const post = httpPost({ timeoutMs: 2000 });
+  return {
+    bridge_handle: (method, path, headersJson, body) => {
+      const a = double.handle(method, path, JSON.parse(headersJson), body);
+      return { status: a.status ?? 0, body: a.body ?? "", errno: a.errno ?? null };
+    },
+    bridge_set_mode: (mode) => { double.mode = mode; },
+    bridge_received: (topic) => JSON.stringify(double.received(topic)),
+    bridge_requests: () => JSON.stringify(double.requests),
+    bridge_url: () => double.url,
+    bridge_close: async () => { await double.close(); },
+    bridge_listen: async () => { await double.listen(); },
+    http_post: post,
+    write_file: (path, text) => writeFileSync(path, text),
+  };
+}
+
+async function runTest(file, name, double) {
+  const out = [];
+  const mod = basename(file, ".py");
+  const mp = await loadFirmware({
+    extraDirs: [SIM_PY_DIR, join(TESTS_DIR, "fakes")],
+    stdout: (l) => out.push(l),
+    stderr: (l) => out.push(l),
+  });
+  mp.FS.writeFile(`/lib/${mod}.py`, readFileSync(file, "utf8"));
+  mp.registerJsModule("harness", harnessModule(double));
+  double.reset();
+  if (!double.server) await double.listen();
+  // A test may return a list of phases (functions, plain or async): each then runs in its own
+  // top-level call. This port's gc.collect() frees nothing inside a running call, so a memory
+  // test measures in phases of its own.
+  const code = `import ${mod}\n_r = ${mod}.${name}()\nif _r is not None and hasattr(_r, "send"):\n    await _r\n`
+    + `_phases = _r if isinstance(_r, (list, tuple)) else ()\n_n = len(_phases)\n`;
+  const phase = (i) => `_x = _phases[${i}]()\nif _x is not None and hasattr(_x, "send"):\n    await _x\n_x = None\n`;
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([mp.runPythonAsync(code), timeout]);
+    const phases = mp.globals.get("_n");
+    for (let i = 0; i < phases; i++) await Promise.race([mp.runPythonAsync(phase(i)), timeout]);
+    return { ok: true, out };
+  } catch (err) {
+    return { ok: false, out, error: err.name === "PythonError" ? err.message : String(err?.stack ?? err).split("\n")[0] };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function listTests(file) {
+  const mod = basename(file, ".py");
+  const mp = await loadFirmware({ extraDirs: [SIM_PY_DIR, join(TESTS_DIR, "fakes")] });
+  mp.FS.writeFile(`/lib/${mod}.py`, readFileSync(file, "utf8"));
+  mp.registerJsModule("harness", harnessModule(new BridgeDouble()));
+  mp.runPython(`import ${mod}\n_names = ",".join(sorted(n for n in dir(${mod}) if n.startswith("test_")))`);
+  return mp.globals.get("_names").split(",").filter(Boolean);
+}
+
+const xml = (s) => String(s).replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]);
+
+function junit(results, seconds) {
+  const failures = results.filter((r) => !r.ok).length;
+  const cases = results.map((r) => {
+    const inner = (r.ok ? "" : `<failure message="${xml(r.error.trim().split("\n").pop())}">${xml(r.error)}</failure>`)
+      + (r.out.length ? `<system-out>${xml(r.out.join("\n"))}</system-out>` : "");
+    return `  <testcase classname="micropython.${xml(r.module)}" name="${xml(r.name)}" time="${(r.ms / 1000).toFixed(3)}">${inner}</testcase>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="firmware-micropython" tests="${results.length}" failures="${failures}" errors="0" skipped="0" time="${seconds.toFixed(3)}">\n${cases.join("\n")}\n</testsuite>\n`;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const double = new BridgeDouble();
+const results = [];
+const started = Date.now();
+let aborted = false;
+for (const file of opts.files) {
+  const module = basename(file, ".py");
+  let names;
+  try {
+    names = await listTests(file);
+  } catch (err) {
+    results.push({ module, name: "(import)", ok: false, out: [], error: String(err.message ?? err), ms: 0 });
+    continue;
+  }
+  if (!names.length) {
+    results.push({ module, name: "(collect)", ok: false, out: [], error: `${file} defines no test_* function`, ms: 0 });
+  }
+  for (const name of names) {
+    if (opts.filter && !`${module}.${name}`.includes(opts.filter)) continue;
+    const t0 = Date.now();
+    const r = await runTest(file, name, double);
+    results.push({ module, name, ...r, ms: Date.now() - t0 });
+    console.log(`${r.ok ? "ok  " : "FAIL"} ${module}.${name} (${Date.now() - t0} ms)`);
+    if (!r.ok) console.log(r.error.replace(/^/gm, "     | "));
+    if (!r.ok && /timed out/.test(r.error)) { aborted = true; break; }
+  }
+  if (aborted) break;
+}
+await double.close();
+const seconds = (Date.now() - started) / 1000;
+if (opts.junit) {
+  mkdirSync(dirname(opts.junit), { recursive: true });
+  writeFileSync(opts.junit, junit(results, seconds));
+}
+const failed = results.filter((r) => !r.ok).length;
+console.log(`\nunder MicroPython ${seconds.toFixed(1)} s`);
+console.log(`micropython: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed || !results.length || aborted ? 1 : 0);
