@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -102,6 +103,7 @@ public final class AggregateConsumer implements AutoCloseable {
 
     private void run() {
         try {
+            awaitBroker();
             consumer.subscribe(config.kafka().topics(), new SeekByTime());
             while (running) {
                 var records = consumer.poll(POLL);
@@ -119,6 +121,18 @@ public final class AggregateConsumer implements AutoCloseable {
             throw e;
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Not ready before the broker has answered once: "no topic yet" must come from the broker. */
+    private void awaitBroker() {
+        while (running) {
+            try {
+                consumer.listTopics(Duration.ofSeconds(10));
+                return;
+            } catch (TimeoutException e) {
+                LOG.warning(() -> "Kafka at " + config.kafka().bootstrap() + " not reachable yet, retrying");
+            }
         }
     }
 
