@@ -1,0 +1,36 @@
+"""Session fixture of the end-to-end suite: the local mode brought up from nothing with the real
+playbook (its own directory and ports, 10-second windows), torn down with state=absent at the end."""
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+
+import lib
+
+
+@pytest.fixture(scope="session")
+def timings() -> dict[str, float]:
+    return {}
+
+
+@pytest.fixture(scope="session")
+def deployment(timings):
+    """The running local pipeline. Tear-down stops it and checks that no process is left behind."""
+    shutil.rmtree(lib.BASE, ignore_errors=True)
+    start = time.monotonic()
+    first = lib.playbook()
+    timings["first_run_s"] = time.monotonic() - start
+    tail = None
+    try:
+        assert first.rc == 0, f"first playbook run failed:\n{first.output[-6000:]}"
+        tail = lib.TopicTail(f"127.0.0.1:{lib.VARS['local_kafka_hq_port']}", f"{lib.SITE}.sensor-data-aggregated",
+                             lib.BASE.parent / "hq-aggregates.txt")
+        yield {"first": first, "tail": tail, "supervisor": lib.Supervisor()}
+    finally:
+        if tail is not None:
+            tail.stop()
+        stop = lib.playbook("-e", "local_state=absent")
+        timings["stop_s"] = stop.seconds
+        assert stop.rc == 0, f"state=absent run failed:\n{stop.output[-4000:]}"
