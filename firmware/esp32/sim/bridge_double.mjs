@@ -153,6 +153,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const double = new BridgeDouble();
   const url = await double.listen(Number(arg("--port", "8080")), arg("--host", "127.0.0.1"));
+  process.stdout.write(`${url}\n`); // with --port 0: the port it picked
   process.stderr.write(`bridge test double listening on ${url}\n`);
   const stop = async () => {
     await double.close();

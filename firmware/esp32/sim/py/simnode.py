@@ -1,0 +1,90 @@
+"""Runs the real firmware loop (sensor_node.SensorNode + the bme280 driver) as simulated sensors.
+
+Only the seams differ from the board: a register-level BME280 whose readings follow a weather
+model for the sensor's location, a WLAN that is up unless the run simulates a WiFi outage, an
+NTP that trusts the host clock, and an HTTP transport over the host's network (``simhost``, a
+JS module the Node runner registers).
+"""
+import asyncio
+import errno
+import json
+import time
+
+import simhost
+from bme280 import BME280
+from bme280_sim import SimulatedBme280
+from sensor_node import SensorNode, Settings, SystemClock
+from weather import Weather
+
+
+class FetchTransport:
+    """POST through the host (fetch or the Kafka producer); failures become OSError(errno)."""
+
+    async def post(self, url, headers, body):
+        answer = await simhost.post(url, json.dumps(headers), body)
+        if answer.errno:
+            raise OSError(getattr(errno, answer.errno, errno.EIO))
+        return answer.status, answer.body
+
+
+class SimWlan:
+    def __init__(self):
+        self._joined = False
+
+    def active(self, *args):
+        return True
+
+    def connect(self, ssid, psk):
+        self._joined = simhost.wifi_up()
+
+    def isconnected(self):
+        if self._joined and not simhost.wifi_up():
+            self._joined = False
+        return self._joined
+
+    def disconnect(self):
+        self._joined = False
+
+    def status(self):
+        return 1010 if self._joined else 1001
+
+
+class HostNtp:
+    def settime(self):
+        pass  # the host's clock is already set; SystemClock reads it
+
+
+class HostClock(SystemClock):
+    pass
+
+
+def build(spec):
+    settings = Settings(**spec["config"])
+    chip = SimulatedBme280()
+    weather = Weather(settings.latitude, settings.longitude, spec["seed"], spec.get("altitude", 250))
+    clock = HostClock()
+    chip.on_convert = lambda c: c.set_environment(*weather.at(clock.epoch()))
+    return SensorNode(settings, BME280(chip, sleep_ms=lambda ms: None), clock, SimWlan(), HostNtp(),
+                      FetchTransport(), log=simhost.log)
+
+
+async def run_one(node, count, stats_ms, drain_ms):
+    last_report = time.ticks_ms()
+    while not simhost.stopping() and not (count and node.seq >= count):
+        await node.step()
+        if time.ticks_diff(time.ticks_ms(), last_report) >= stats_ms:
+            last_report = time.ticks_ms()
+            simhost.report(json.dumps(node.status()))
+        await asyncio.sleep_ms(node.next_wait_ms())
+    node.sampling = False  # stop measuring; deliver what is queued, within drain_ms
+    drain_start = time.ticks_ms()
+    while len(node.queue) and time.ticks_diff(time.ticks_ms(), drain_start) < drain_ms:
+        await node.step()
+        await asyncio.sleep_ms(min(node.next_wait_ms(), 200))
+    simhost.report(json.dumps(node.status()))
+
+
+async def run_all(specs_json, count, stats_ms, drain_ms):
+    nodes = [build(spec) for spec in json.loads(specs_json)]
+    await asyncio.gather(*[run_one(n, count, stats_ms, drain_ms) for n in nodes])
+    return json.dumps([n.status() for n in nodes])
