@@ -46,7 +46,7 @@ $(STAMPS)/venv: requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
 	@mkdir -p $(@D) && touch $@
 
-NPM_LOCKS := $(wildcard firmware/esp32/package-lock.json services/frontend/package-lock.json)
+NPM_LOCKS := $(wildcard firmware/esp32/package-lock.json services/frontend/package-lock.json tests/manifests/package-lock.json)
 $(STAMPS)/npm: $(NPM_LOCKS)
 	for lock in $(NPM_LOCKS); do npm ci --prefix "$$(dirname $$lock)" --no-audit --no-fund --loglevel=error; done
 	@mkdir -p $(@D) && touch $@

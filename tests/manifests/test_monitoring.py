@@ -130,3 +130,30 @@ def test_podmonitors_cover_every_component(sites, hq, edges):
                                      if h["spec"]["chart"] == "kube-prometheus-stack")["spec"]["valuesContent"])
         assert values["prometheus"]["prometheusSpec"]["externalLabels"] == {"site": site.name}
         assert values["prometheus"]["prometheusSpec"]["remoteWrite"][0]["url"].endswith("/api/v1/write")
+
+
+def validate_prometheus_operator(objects):
+    """Errors per object from prometheus-operator's types (npm @kubernetes-models/prometheus-operator)."""
+    assert (HERE / "node_modules" / "@kubernetes-models" / "prometheus-operator").is_dir(), \
+        "run `npm ci --prefix tests/manifests` (make setup)"
+    result = subprocess.run(["node", str(HERE / "validate-monitoring.mjs")], input=json.dumps(objects),
+                            capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(result.stdout)
+
+
+def test_podmonitors_and_prometheusrules_match_the_operator_types(sites):
+    objects = [(s, o) for s in sites for o in s.objects if o["apiVersion"] == "monitoring.coreos.com/v1"]
+    assert {o["kind"] for _, o in objects} == {"PodMonitor", "PrometheusRule"}
+    errors = validate_prometheus_operator([o for _, o in objects])
+    failures = [f"{s} {o['kind']}/{o['metadata']['name']}: {e}" for (s, o), e in zip(objects, errors) if e]
+    assert not failures, "\n".join(failures)
+
+
+def test_broken_monitoring_objects_fail(hq):
+    podmonitor = json.loads(json.dumps(hq.of_kind("PodMonitor")[0]))
+    podmonitor["spec"]["podMetricsEndpoints"][0]["interval"] = 30          # must be a duration string
+    rule = json.loads(json.dumps(hq.of_kind("PrometheusRule")[0]))
+    rule["spec"]["groups"][0]["rules"][0]["for"] = "2 minutes"              # not a Prometheus duration
+    nameless = json.loads(json.dumps(hq.of_kind("PrometheusRule")[0]))
+    del nameless["spec"]["groups"][0]["name"]                               # required
+    assert all(validate_prometheus_operator([podmonitor, rule, nameless]))
