@@ -235,6 +235,7 @@ async function main() {
   process.on("SIGTERM", stop);
   if (opts.durationMs) setTimeout(() => stopAt ?? stop(), opts.durationMs).unref();
 
+  let result = "[]";
   const mp = await loadFirmware({ extraDirs: [SIM_PY_DIR], stdout: (l) => log(l), stderr: (l) => log(l) });
   mp.registerJsModule("simhost", {
     post,
@@ -246,6 +247,7 @@ async function main() {
     stopping: () => stopAt !== null,
     log: (line) => log(line),
     report: (json) => opts.statsMs && log(`status ${json}`),
+    done: (json) => { result = json; },
   });
   const specs = opts.ids.map((id, i) => ({
     seed: opts.seed * 1000 + i,
@@ -267,12 +269,12 @@ async function main() {
     },
   }));
   log(`simulating ${specs.length} sensor(s) every ${opts.intervalMs} ms -> ${targetUrl}`);
-  mp.globals.set("_specs", JSON.stringify(specs));
   await mp.runPythonAsync(
-    `import simnode\n_result = await simnode.run_all(_specs, ${opts.count}, ${opts.statsMs || 3600000}, ${opts.drainMs})`,
+    `import simnode, simhost\nsimhost.done(await simnode.run_all(${JSON.stringify(JSON.stringify(specs))}, `
+      + `${opts.count}, ${opts.statsMs || 3600000}, ${opts.drainMs}))`,
   );
   await close();
-  const sensors = JSON.parse(mp.globals.get("_result"));
+  const sensors = JSON.parse(result);
   const summary = {
     sensors,
     delivered: sensors.reduce((n, s) => n + s.delivered, 0),

@@ -31,9 +31,11 @@ function parseArgs(argv) {
   return opts;
 }
 
-function harnessModule(double) {
+function harnessModule(double, mp, sink = {}) {
   const post = httpPost({ timeoutMs: 2000 });
   return {
+    // values handed back to the harness (mp.globals proxies are not stable across awaits)
+    give: (key, value) => { sink[key] = value; },
     bridge_handle: (method, path, headersJson, body) => {
       const a = double.handle(method, path, JSON.parse(headersJson), body);
       return { status: a.status ?? 0, body: a.body ?? "", errno: a.errno ?? null };
@@ -45,7 +47,7 @@ function harnessModule(double) {
     bridge_close: async () => { await double.close(); },
     bridge_listen: async () => { await double.listen(); },
     http_post: post,
-    write_file: (path, text) => writeFileSync(path, text),
+    write_file: (path, text) => mp.FS.writeFile(path, text), // the interpreter's file system
   };
 }
 
@@ -53,19 +55,20 @@ async function runTest(file, name, double) {
   const out = [];
   const mod = basename(file, ".py");
   const mp = await loadFirmware({
-    extraDirs: [SIM_PY_DIR, join(TESTS_DIR, "fakes")],
+    extraDirs: [SIM_PY_DIR, join(TESTS_DIR, "fakes"), join(TESTS_DIR, "fakes", "board")],
     stdout: (l) => out.push(l),
     stderr: (l) => out.push(l),
   });
   mp.FS.writeFile(`/lib/${mod}.py`, readFileSync(file, "utf8"));
-  mp.registerJsModule("harness", harnessModule(double));
+  const sink = {};
+  mp.registerJsModule("harness", harnessModule(double, mp, sink));
   double.reset();
   if (!double.server) await double.listen();
   // A test may return a list of phases (functions, plain or async): each then runs in its own
   // top-level call. This port's gc.collect() frees nothing inside a running call, so a memory
   // test measures in phases of its own.
   const code = `import ${mod}\n_r = ${mod}.${name}()\nif _r is not None and hasattr(_r, "send"):\n    await _r\n`
-    + `_phases = _r if isinstance(_r, (list, tuple)) else ()\n_n = len(_phases)\n`;
+    + `_phases = _r if isinstance(_r, (list, tuple)) else ()\nimport harness\nharness.give("phases", len(_phases))\n`;
   const phase = (i) => `_x = _phases[${i}]()\nif _x is not None and hasattr(_x, "send"):\n    await _x\n_x = None\n`;
   let timer;
   const timeout = new Promise((_, reject) => {
@@ -73,7 +76,7 @@ async function runTest(file, name, double) {
   });
   try {
     await Promise.race([mp.runPythonAsync(code), timeout]);
-    const phases = mp.globals.get("_n");
+    const phases = sink.phases ?? 0;
     for (let i = 0; i < phases; i++) await Promise.race([mp.runPythonAsync(phase(i)), timeout]);
     return { ok: true, out };
   } catch (err) {
@@ -85,11 +88,12 @@ async function runTest(file, name, double) {
 
 async function listTests(file) {
   const mod = basename(file, ".py");
-  const mp = await loadFirmware({ extraDirs: [SIM_PY_DIR, join(TESTS_DIR, "fakes")] });
+  const mp = await loadFirmware({ extraDirs: [SIM_PY_DIR, join(TESTS_DIR, "fakes"), join(TESTS_DIR, "fakes", "board")] });
   mp.FS.writeFile(`/lib/${mod}.py`, readFileSync(file, "utf8"));
-  mp.registerJsModule("harness", harnessModule(new BridgeDouble()));
-  mp.runPython(`import ${mod}\n_names = ",".join(sorted(n for n in dir(${mod}) if n.startswith("test_")))`);
-  return mp.globals.get("_names").split(",").filter(Boolean);
+  const sink = {};
+  mp.registerJsModule("harness", harnessModule(new BridgeDouble(), mp, sink));
+  mp.runPython(`import ${mod}, harness\nharness.give("names", ",".join(sorted(n for n in dir(${mod}) if n.startswith("test_"))))`);
+  return sink.names.split(",").filter(Boolean);
 }
 
 const xml = (s) => String(s).replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c]);
