@@ -21,17 +21,23 @@ import io.helidon.webserver.http.ServerResponse;
 public final class SensorApi implements HttpService {
 
     /** The full sensor list is re-serialised at most this often while data keeps changing. */
-    private static final Duration SNAPSHOT_MIN_AGE = Duration.ofMillis(200);
-    /** ...and at least this often, because staleness depends on the clock. */
-    private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(1);
+    private static final Duration SNAPSHOT_MIN_AGE = Duration.ofMillis(500);
 
     private final SensorStore store;
     private final EventHub events;
     private final FrontendConfig config;
     private final byte[] mapConfig;
-    private volatile Snapshot snapshot = new Snapshot(-1, Instant.MIN, new byte[0]);
+    private final java.util.concurrent.locks.ReentrantLock rebuild = new java.util.concurrent.locks.ReentrantLock();
+    private volatile Snapshot snapshot = new Snapshot(-1, Instant.MIN, Instant.MIN, new byte[0], new byte[0]);
 
-    private record Snapshot(long version, Instant built, byte[] json) {
+    private record Snapshot(long version, Instant built, Instant validUntil, byte[] json, byte[] gzip) {
+
+        boolean fresh(long storeVersion, Instant now) {
+            if (version < 0 || now.isAfter(validUntil) || now.isBefore(built)) {
+                return false;
+            }
+            return version == storeVersion || Duration.between(built, now).compareTo(SNAPSHOT_MIN_AGE) < 0;
+        }
     }
 
     public SensorApi(FrontendConfig config, SensorStore store, EventHub events) {
@@ -65,7 +71,15 @@ public final class SensorApi implements HttpService {
             json(res, Status.OK_200, Json.bytes(views));
             return;
         }
-        json(res, Status.OK_200, snapshot().json());
+        Snapshot current = snapshot();
+        res.header(HeaderNames.VARY, "Accept-Encoding");
+        if (req.headers().contains(HeaderNames.ACCEPT_ENCODING)
+                && req.headers().get(HeaderNames.ACCEPT_ENCODING).values().contains("gzip")) {
+            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+            json(res, Status.OK_200, current.gzip());
+        } else {
+            json(res, Status.OK_200, current.json());
+        }
     }
 
     private void sensor(ServerRequest req, ServerResponse res) {
@@ -120,36 +134,62 @@ public final class SensorApi implements HttpService {
                 .toList()));
     }
 
-    /** The serialised full list, shared by all requests until the data or the clock moves on. */
+    /**
+     * The serialised full list (plain and gzip), shared by all requests. It is rebuilt when the
+     * data changed (at most every {@link #SNAPSHOT_MIN_AGE}) or when a sensor's stale flag flips;
+     * one request rebuilds while the others keep getting the previous one.
+     */
     private Snapshot snapshot() {
         Snapshot current = snapshot;
         Instant now = store.clock().instant();
         long version = store.version();
-        if (fresh(current, version, now)) {
+        if (current.fresh(version, now)) {
             return current;
         }
-        synchronized (this) {
+        boolean mustWait = current.version() < 0;
+        if (mustWait) {
+            rebuild.lock();
+        } else if (!rebuild.tryLock()) {
+            return current;
+        }
+        try {
             current = snapshot;
-            if (fresh(current, version, now)) {
+            if (current.fresh(version, now)) {
                 return current;
             }
-            List<Json.SensorView> views = store.sensors().stream()
-                    .map(SensorStore.Sensor::latest)
-                    .sorted(Comparator.comparing(Aggregate::sensorId))
-                    .map(a -> Json.SensorView.of(a, store.stale(a, now)))
-                    .toList();
-            current = new Snapshot(version, now, Json.bytes(views));
+            Instant validUntil = Instant.MAX;
+            List<Json.SensorView> views = new java.util.ArrayList<>(store.size());
+            for (SensorStore.Sensor sensor : store.sensors()) {
+                Aggregate a = sensor.latest();
+                boolean stale = store.stale(a, now);
+                if (!stale) {
+                    Instant flips = a.windowEnd().plus(config.sensors().staleAfter());
+                    validUntil = flips.isBefore(validUntil) ? flips : validUntil;
+                }
+                views.add(Json.SensorView.of(a, stale));
+            }
+            views.sort(Comparator.comparing(Json.SensorView::id));
+            byte[] json = Json.bytes(views);
+            current = new Snapshot(version, now, validUntil, json, gzip(json));
             snapshot = current;
             return current;
+        } finally {
+            rebuild.unlock();
         }
     }
 
-    private static boolean fresh(Snapshot s, long version, Instant now) {
-        Duration age = Duration.between(s.built(), now);
-        if (age.isNegative() || age.compareTo(SNAPSHOT_MAX_AGE) > 0) {
-            return false;
+    private static byte[] gzip(byte[] plain) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 8 + 64);
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
+            gz.write(plain);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return s.version() == version || age.compareTo(SNAPSHOT_MIN_AGE) < 0;
+        return out.toByteArray();
     }
 
     private static Optional<Instant> instant(ServerRequest req, String name) throws BadParameterException {

@@ -39,9 +39,11 @@ class ApiTest {
     }
 
     private final Http1Client client;
+    private final java.net.URI uri;
 
-    ApiTest(Http1Client client) {
+    ApiTest(Http1Client client, java.net.URI uri) {
         this.client = client;
+        this.uri = uri;
     }
 
     @SetUpServer
@@ -98,6 +100,22 @@ class ApiTest {
         assertThat(onlyPrague).hasSize(1);
         assertThat(onlyPrague.get(0).get("id").asText()).isEqualTo("api-prague-1");
         assertThat(get("/api/sensors?site=nowhere", Status.OK_200)).isEmpty();
+    }
+
+    @Test
+    void sensorListIsServedPrecompressedToClientsAcceptingGzip() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var plain = http.send(java.net.http.HttpRequest.newBuilder(uri.resolve("/api/sensors")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var gzip = http.send(java.net.http.HttpRequest.newBuilder(uri.resolve("/api/sensors"))
+                .header("Accept-Encoding", "gzip").build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(plain.headers().firstValue("content-encoding")).isEmpty();
+        assertThat(gzip.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(gzip.headers().firstValue("vary")).hasValue("Accept-Encoding");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(plain.body());
+        }
+        assertThat(JSON.readTree(plain.body())).hasSize(2);
     }
 
     @Test

@@ -1,0 +1,181 @@
+package io.kafkaedge.frontend.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Load generator of bench/frontend.sh (not a test):
+ * <ul>
+ *   <li>{@code load BOOTSTRAP SITES SENSORS MINUTES} — creates one aggregate topic per site and
+ *       writes MINUTES one-minute aggregates for each of SENSORS sensors, oldest first;</li>
+ *   <li>{@code sse BOOTSTRAP URL CLIENTS EVENTS} — connects CLIENTS to the event stream, produces
+ *       EVENTS aggregates and prints the delivery latency percentiles over all clients.</li>
+ * </ul>
+ */
+public final class FrontendBench {
+
+    private FrontendBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        io.helidon.logging.common.LogConfig.configureRuntime(); // logging.properties: Kafka clients at WARNING
+        switch (args[0]) {
+            case "load" -> load(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "sse" -> sse(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("load | sse");
+        }
+    }
+
+    static String topic(int site) {
+        return "site" + site + ".sensor-data-aggregated";
+    }
+
+    static String json(String id, String site, Instant start, double t, double lat, double lon) {
+        StringBuilder b = new StringBuilder(360);
+        b.append("{\"sensorId\":\"").append(id).append("\",\"site\":\"").append(site)
+                .append("\",\"windowStart\":\"").append(start).append("\",\"windowEnd\":\"").append(start.plusSeconds(60))
+                .append("\",\"count\":60,\"temperature\":{\"avg\":").append(t).append(",\"min\":").append(t - 0.2)
+                .append(",\"max\":").append(t + 0.2).append("},\"humidity\":{\"avg\":54.9,\"min\":54.1,\"max\":55.3},")
+                .append("\"pressure\":{\"avg\":981.6,\"min\":981.2,\"max\":981.9},\"latitude\":").append(lat)
+                .append(",\"longitude\":").append(lon).append('}');
+        return b.toString();
+    }
+
+    static KafkaProducer<String, String> producer(String bootstrap, int lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        return new KafkaProducer<>(p);
+    }
+
+    static void load(String bootstrap, int sites, int sensors, int minutes) throws Exception {
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin a = Admin.create(admin)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (int s = 0; s < sites; s++) {
+                topics.add(new NewTopic(topic(s), 3, (short) 1));
+            }
+            a.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        }
+        Instant last = Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(60);
+        long t0 = System.nanoTime();
+        long records = 0;
+        try (KafkaProducer<String, String> producer = producer(bootstrap, 50)) {
+            for (int m = minutes - 1; m >= 0; m--) {
+                Instant start = last.minus(Duration.ofMinutes(m));
+                long ts = start.plusSeconds(60).toEpochMilli();
+                for (int i = 0; i < sensors; i++) {
+                    int site = i % sites;
+                    String id = "s" + site + "-" + i;
+                    double lat = 35 + (i % 100) * 0.3;
+                    double lon = -10 + (i / 100) * 0.4;
+                    double t = Math.round((10 + 10 * Math.sin((i + m) / 50.0)) * 10) / 10.0;
+                    producer.send(new ProducerRecord<>(topic(site), null, ts, id, json(id, "site" + site, start, t, lat, lon)));
+                    records++;
+                }
+            }
+            producer.flush();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "loaded %d records in %.1f s (%.0f/s)%n", records, secs, records / secs);
+    }
+
+    static void sse(String bootstrap, String url, int clients, int events) throws Exception {
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        ConcurrentHashMap<String, Long> sentAt = new ConcurrentHashMap<>();
+        long[][] latencies = new long[clients][events];
+        AtomicInteger connected = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(clients);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            Arrays.fill(latencies[client], -1);
+            pool.submit(() -> {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream").build();
+                HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                connected.incrementAndGet();
+                int received = 0;
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                    for (String line; received < events && (line = in.readLine()) != null; ) {
+                        int at = line.indexOf("\"id\":\"sse-");
+                        if (line.startsWith("data:") && at >= 0) {
+                            long now = System.nanoTime();
+                            String id = line.substring(at + 6, line.indexOf('"', at + 6));
+                            int n = Integer.parseInt(id.substring(4));
+                            Long sent = sentAt.get(id);
+                            if (sent != null) {
+                                latencies[client][n] = now - sent;
+                                received++;
+                            }
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+                return null;
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (connected.get() < clients && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        System.out.println("sse clients connected: " + connected.get());
+        Thread.sleep(1000);
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        try (KafkaProducer<String, String> producer = producer(bootstrap, 0)) {
+            for (int n = 0; n < events; n++) {
+                String id = "sse-" + n;
+                sentAt.put(id, System.nanoTime());
+                producer.send(new ProducerRecord<>(topic(0), null, start.plusSeconds(60).toEpochMilli(), id,
+                        json(id, "site0", start, 20.0, 50, 14)));
+                producer.flush();
+                Thread.sleep(20);
+            }
+        }
+        done.await(30, TimeUnit.SECONDS);
+        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(v -> v >= 0).sorted().toArray();
+        long expected = (long) clients * events;
+        System.out.printf(Locale.ROOT, "sse deliveries %d of %d%n", all.length, expected);
+        if (all.length > 0) {
+            System.out.printf(Locale.ROOT, "SSE_P50_MS %.1f%nSSE_P99_MS %.1f%nSSE_DELIVERED %d%nSSE_EXPECTED %d%n",
+                    all[all.length / 2] / 1e6, all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6,
+                    all.length, expected);
+        }
+        System.exit(0);
+    }
+}
