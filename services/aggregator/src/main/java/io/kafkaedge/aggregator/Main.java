@@ -46,8 +46,8 @@ public final class Main {
                 .start();
         LOG.info(() -> "aggregator for site " + settings.topology().site() + " listening on port " + server.port());
 
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("aggregator-shutdown").unstarted(
-                () -> streams.close(settings.shutdownTimeout())));
+        // SIGTERM: Helidon's shutdown hook runs this (with logging still working), then stops the server
+        io.helidon.Main.addShutdownHandler(() -> streams.close(settings.shutdownTimeout()));
         streams.onFatal(reason -> {
             LOG.severe(() -> "exiting: " + reason);
             System.exit(1);

@@ -1,5 +1,6 @@
 package io.kafkaedge.aggregator.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 
@@ -23,13 +24,16 @@ import org.apache.kafka.streams.state.Stores;
  * The aggregator's topology, a pure function of its settings:
  * <pre>
  * sensor-data ─ parse+validate (serde) ─ event time (extractor)
- *   ├─ rejected ───────────────────────────────────────────────────────────▶ sensor-data-dlq
- *   └─ valid ─ identify ─┬─ keyed by sensor id ───────────┐
- *                        └─ other key ─ rekeyed-repartition┴─ lateness gate
- *                                        ├─ late ──────────────────────────▶ sensor-data-dlq
- *                                        └─ on time ─ tumbling window (grace) ─ suppress
- *                                                     until closed ─ aggregate ▶ sensor-data-aggregated
+ *   ├─ rejected ─────────────────────────────────────────────────────────▶ sensor-data-dlq
+ *   └─ valid ─ identify ─┬─ keyed by sensor id ─────────────────── windows
+ *                        └─ other key ─ rekeyed-repartition ─ rekeyed-windows
+ * windows: lateness gate ─┬─ late ────────────────────────────────────────▶ sensor-data-dlq
+ *                         └─ on time ─ tumbling window (grace) ─ suppress until
+ *                                      closed ─ aggregate ──────────────▶ sensor-data-aggregated
  * </pre>
+ * Records keyed by their sensor id (the contract, and the seed firmware's {@code "<lat>x<long>"}
+ * key) take the direct path; keyless or mis-keyed ones are re-keyed through a repartition topic
+ * and windowed separately. A sensor is expected to be keyed the same way all the time.
  * Stores and internal topics have fixed names ({@link Topics}) so changelogs survive upgrades.
  */
 public final class AggregatorTopology {
@@ -42,8 +46,6 @@ public final class AggregatorTopology {
      * @param metrics where accepted / rejected / late / emitted are counted
      */
     public static Topology build(TopologySettings settings, Clock clock, PipelineMetrics metrics) {
-        long windowMs = settings.window().toMillis();
-        long graceMs = settings.grace().toMillis();
         ReadingSerde readingSerde = new ReadingSerde(new ReadingParser(clock, settings.maxFutureSkew()));
         SensorReadingSerde sensorReadingSerde = new SensorReadingSerde();
         StreamsBuilder builder = new StreamsBuilder();
@@ -65,39 +67,54 @@ public final class AggregatorTopology {
                 .branch(Identify::keyedById, Branched.as("by-id"))
                 .defaultBranch(Branched.as("other"));
         KStream<Bytes, SensorReading> rekeyed = byKey.get("key-other")
-                .selectKey((key, reading) -> Bytes.wrap(reading.id().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                .selectKey((key, reading) -> Bytes.wrap(reading.id().getBytes(StandardCharsets.UTF_8)),
                         Named.as("rekey"))
                 .repartition(Repartitioned.with(Serdes.Bytes(), sensorReadingSerde).withName(Topics.REKEY));
 
-        Map<String, KStream<Bytes, LatenessGate.Gated>> gated = byKey.get("key-by-id")
-                .merge(rekeyed, Named.as("keyed-readings"))
-                .processValues(() -> new LatenessGate(windowMs, graceMs, metrics), Named.as("lateness-gate"))
-                .split(Named.as("timing-"))
+        rejected.to(settings.dlqTopic(), dlqSink("dlq-rejected"));
+        windows(byKey.get("key-by-id"), "", settings, metrics);
+        windows(rekeyed, Topics.REKEY + "-", settings, metrics);
+        return builder.build();
+    }
+
+    /**
+     * Lateness gate, tumbling windows with grace, suppression until close, aggregates out. Each
+     * path has its own stream time: re-keyed readings come back through their topic later than
+     * the directly keyed ones and would otherwise look late while catching up on a backlog.
+     */
+    private static void windows(KStream<Bytes, SensorReading> readings, String prefix, TopologySettings settings,
+                                PipelineMetrics metrics) {
+        long windowMs = settings.window().toMillis();
+        long graceMs = settings.grace().toMillis();
+        SensorReadingSerde sensorReadingSerde = new SensorReadingSerde();
+        Map<String, KStream<Bytes, LatenessGate.Gated>> gated = readings
+                .processValues(() -> new LatenessGate(windowMs, graceMs, metrics), Named.as(prefix + "lateness-gate"))
+                .split(Named.as(prefix + "timing-"))
                 .branch((key, g) -> g.late(), Branched.as("late"))
                 .defaultBranch(Branched.as("on-time"));
-        KStream<Bytes, byte[]> late = gated.get("timing-late")
-                .processValues(() -> new DeadLetters.Late(windowMs, graceMs), Named.as("dead-letter-late"));
+        gated.get(prefix + "timing-late")
+                .processValues(() -> new DeadLetters.Late(windowMs, graceMs), Named.as(prefix + "dead-letter-late"))
+                .to(settings.dlqTopic(), dlqSink(prefix + "dlq-late"));
 
-        rejected.merge(late, Named.as("dead-letters"))
-                .to(settings.dlqTopic(), Produced.with(Serdes.Bytes(), Serdes.ByteArray()).withName("dlq-sink"));
-
-        gated.get("timing-on-time")
-                .mapValues(LatenessGate.Gated::reading, Named.as("on-time-readings"))
-                .groupByKey(Grouped.with("by-sensor", Serdes.Bytes(), sensorReadingSerde))
+        gated.get(prefix + "timing-on-time")
+                .mapValues(LatenessGate.Gated::reading, Named.as(prefix + "on-time-readings"))
+                .groupByKey(Grouped.with(prefix + "by-sensor", Serdes.Bytes(), sensorReadingSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()))
                 .aggregate(() -> WindowStats.EMPTY, (key, reading, stats) -> stats.add(reading),
-                        Named.as("window-aggregate"),
-                        Materialized.<Bytes, WindowStats>as(Stores.inMemoryWindowStore(Topics.WINDOW_STORE,
+                        Named.as(prefix + "window-aggregate"),
+                        Materialized.<Bytes, WindowStats>as(Stores.inMemoryWindowStore(prefix + Topics.WINDOW_STORE,
                                         settings.window().plus(settings.grace()), settings.window(), false))
                                 .withKeySerde(Serdes.Bytes())
                                 .withValueSerde(new WindowStatsSerde()))
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                        .withName(Topics.SUPPRESS_BUFFER))
-                .toStream(Named.as("closed-windows"))
-                .process(() -> new EmitAggregate(settings.site(), metrics), Named.as("emit-aggregate"))
-                .to(settings.aggregatedTopic(),
-                        Produced.with(Serdes.String(), new JsonSerde<>(Aggregate.class)).withName("aggregate-sink"));
+                        .withName(prefix + Topics.SUPPRESS_BUFFER))
+                .toStream(Named.as(prefix + "closed-windows"))
+                .process(() -> new EmitAggregate(settings.site(), metrics), Named.as(prefix + "emit-aggregate"))
+                .to(settings.aggregatedTopic(), Produced.with(Serdes.String(), new JsonSerde<>(Aggregate.class))
+                        .withName(prefix + "aggregate-sink"));
+    }
 
-        return builder.build();
+    private static Produced<Bytes, byte[]> dlqSink(String name) {
+        return Produced.with(Serdes.Bytes(), Serdes.ByteArray()).withName(name);
     }
 }
