@@ -61,11 +61,7 @@ def k3s_inventories() -> list[pathlib.Path]:
 def render(inventory: pathlib.Path) -> pathlib.Path:
     out = inventory.parent.parent / "build" / "manifests" / inventory.name
     subprocess.run(["rm", "-rf", str(out)], check=True)
-    command = ["ansible-playbook", "playbooks/hq.yml", "playbooks/edge.yml", "-i", str(inventory),
-               "-e", "cluster_common_render_only=true"]
-    if DEMO_VAULT_PASSWORD.is_file():
-        command += ["--vault-password-file", str(DEMO_VAULT_PASSWORD)]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = run_playbooks(inventory)
     assert result.returncode == 0, f"render-only run of {inventory} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
     return out
 
@@ -113,3 +109,11 @@ def kafka_config_names() -> dict[str, set[str]]:
     result = subprocess.run([str(java), "-cp", f"{KAFKA_LIBS}/*", str(HERE / "KafkaConfigNames.java")],
                             capture_output=True, text=True, check=True, timeout=300)
     return {k: set(v) for k, v in json.loads(result.stdout).items()}
+
+
+def run_playbooks(inventory: pathlib.Path, *extra: str) -> subprocess.CompletedProcess:
+    command = ["ansible-playbook", "playbooks/hq.yml", "playbooks/edge.yml", "-i", str(inventory),
+               "-e", "cluster_common_render_only=true", *extra]
+    if DEMO_VAULT_PASSWORD.is_file():
+        command += ["--vault-password-file", str(DEMO_VAULT_PASSWORD)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
