@@ -48,9 +48,9 @@ SERVER_PORT=$PORT KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" KAFKA_GROUP=bench HIST
   SENSORS_MAX=20000 SENSORS_EVICT=PT25H \
   "$JAVA" -Xmx"$HEAP" -XX:+UseG1GC -jar services/frontend/target/frontend.jar >"$WORK/frontend.log" 2>&1 &
 fe_pid=$!
-deadline=$(( SECONDS + 300 ))
+deadline=$(( SECONDS + 420 ))
 until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/observe/health/ready" 2>/dev/null; do
-  (( SECONDS < deadline )) || { echo "frontend not ready within 300 s"; tail -20 "$WORK/frontend.log"; exit 1; }
+  (( SECONDS < deadline )) || { echo "frontend not ready within 420 s"; tail -20 "$WORK/frontend.log"; exit 1; }
   kill -0 "$fe_pid" || { echo "frontend died"; tail -20 "$WORK/frontend.log"; exit 1; }
   sleep 0.2
 done

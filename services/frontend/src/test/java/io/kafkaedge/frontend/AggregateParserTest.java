@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +44,9 @@ class AggregateParserTest {
             not json at all                                                     | NOT_JSON
             {"sensorId": "s1"                                                   | NOT_JSON
             {}                                                                  | MISSING_FIELD
-            {"sensorId": 42}                                                    | MISSING_FIELD
+            {"sensorId": 42}                                                    | INVALID_FIELD
+            [1, 2]                                                              | NOT_JSON
+            {"sensorId": "s1"}                                                  | MISSING_FIELD
             {"sensorId": {"a": 1}, "windowStart": "x"}                          | INVALID_FIELD
             """)
     void rejectsGarbageWithAReason(String value, AggregateParser.Reason reason) {
@@ -68,6 +71,23 @@ class AggregateParserTest {
         assertThatThrownBy(() -> AggregateParser.parse("t", broken))
                 .isInstanceOfSatisfying(AggregateParser.MalformedAggregateException.class,
                         e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));
+    }
+
+    @Test
+    void timestampsOutsideTheFastPathStillParse() throws Exception {
+        for (String ts : List.of("2026-11-24T18:48:00.000Z", "2026-11-24T18:48:00+00:00", "2024-02-29T00:00:00Z")) {
+            String json = Fixtures.aggregateJson("s1", "prague", START, 20, 50, 14)
+                    .replace("\"windowStart\":\"" + START + "\"", "\"windowStart\":\"" + ts + "\"");
+            Instant expected = java.time.OffsetDateTime.parse(ts).toInstant();
+            assertThat(AggregateParser.parse("t", json.getBytes(StandardCharsets.UTF_8)).windowStart()).isEqualTo(expected);
+        }
+        for (String bad : List.of("not-a-timestamp", "2026-11-24T24:61:00Z", "2026-11-24 18:48:00")) {
+            String json = Fixtures.aggregateJson("s1", "prague", START, 20, 50, 14)
+                    .replace("\"windowStart\":\"" + START + "\"", "\"windowStart\":\"" + bad + "\"");
+            assertThatThrownBy(() -> AggregateParser.parse("t", json.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOfSatisfying(AggregateParser.MalformedAggregateException.class,
+                            e -> assertThat(e.reason()).isEqualTo(AggregateParser.Reason.BAD_TIMESTAMP));
+        }
     }
 
     @Test
