@@ -52,7 +52,7 @@ $(STAMPS)/npm: $(NPM_LOCKS)
 	@mkdir -p $(@D) && touch $@
 
 POMS := $(shell find . -name pom.xml -not -path './build/*' -not -path '*/target/*' -not -path './.venv/*' -not -path '*/node_modules/*')
-$(STAMPS)/maven: $(POMS) | java-check
+$(STAMPS)/maven: $(POMS) $(STAMPS)/npm | java-check
 	$(MVN) -DskipTests install
 	@mkdir -p $(@D) && touch $@
 
