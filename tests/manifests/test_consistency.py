@@ -174,3 +174,15 @@ def test_frontend_reads_every_mirrored_topic(hq, edges):
     assert all(pattern.fullmatch(t) for t in mirrored)
     group_acls = [(n, p) for k, n, p, _ in acls(hq.named("KafkaUser", "frontend")) if k == "group"]
     assert any(env["KAFKA_GROUP"].startswith(n) for n, p in group_acls if p == "prefix")
+
+
+def test_bridge_nodeport_is_the_port_the_wifi_ap_opens(edges):
+    """The AP firewall (roles/wifi_ap, wifi_ap_bridge_port) must allow exactly the bridge's NodePort."""
+    import yaml
+    for site in edges:
+        wifi = ROOT / "inventory" / site.inventory / "group_vars" / site.name / "wifi_ap.yml"
+        if not wifi.is_file():
+            continue
+        port = yaml.safe_load(wifi.read_text())["wifi_ap_bridge_port"]
+        service = next(s for s in site.of_kind("Service") if s["spec"].get("type") == "NodePort")
+        assert service["spec"]["ports"][0]["nodePort"] == port, f"{site}"
