@@ -266,40 +266,62 @@ class SensorNode:
         self.send_failures = 0
         self.sensor_errors = 0
         self.unsynced_skips = 0
+        self.missed = 0  # sampling slots lost because the loop was blocked
         self.requests = 0
         self._sensor_faults = 0  # consecutive
         self.last_error = None
 
     # ---- the loop ------------------------------------------------------------------------
     async def run(self):
+        """Forever: a ticker (WiFi, NTP, sampling, LED, watchdog) and a sender draining the
+        queue. With a non-blocking transport a slow bridge never delays a reading; with the
+        board's blocking ``requests`` the sender holds the loop for at most HTTP_TIMEOUT_S."""
+        import asyncio
+
+        asyncio.create_task(self.sender())
+        while True:
+            self.tick()
+            await asyncio.sleep_ms(max(1, self.next_wait_ms(backlog=False)))
+
+    async def sender(self):
         import asyncio
 
         while True:
-            await self.step()
-            await asyncio.sleep_ms(self.next_wait_ms())
+            now = self._clock.ticks_ms()
+            if self.wifi.up and len(self.queue) and self.bridge.ready(now):
+                await self.flush(now)
+                await asyncio.sleep_ms(1)  # let the ticker run between batches
+            else:
+                await asyncio.sleep_ms(max(10, min(250, self.bridge.wait_ms(now))))
 
     async def step(self):
+        """One sequential iteration: tick, then send one batch if due (tests drive this)."""
+        now, online = self.tick()
+        if online and len(self.queue) and self.bridge.ready(now):
+            await self.flush(now)
+
+    def tick(self):
         now = self._clock.ticks_ms()
         online = self.wifi.poll(now)
         if self.time.poll(now, online):
             self._next_sample = now  # first reading as soon as the clock is set
         if self.sampling and (self._next_sample is None or time.ticks_diff(now, self._next_sample) >= 0):
             self.sample(now)
-        if online and len(self.queue) and self.bridge.ready(now):
-            await self.flush(now)
         self._show(now, online)
         if self._wdt is not None and self.healthy():
             self._wdt.feed()
+        return now, online
 
-    def next_wait_ms(self):
-        """How long the loop may sleep: until the next sample, or 0 while a backlog drains."""
+    def next_wait_ms(self, backlog=True):
+        """How long the loop may sleep: until the next sample or, when it also sends
+        (``backlog``, the sequential ``step()``), until the bridge may be tried again."""
         now = self._clock.ticks_ms()
         wait = 250
         if self.sampling and self._next_sample is not None:
             wait = max(0, time.ticks_diff(self._next_sample, now))
         elif self.sampling:
             wait = 0
-        if self.wifi.up and len(self.queue):
+        if backlog and self.wifi.up and len(self.queue):
             wait = min(wait, self.bridge.wait_ms(now))
         return min(wait, 250)  # LED blink granularity; WiFi/NTP polls
 
@@ -312,7 +334,9 @@ class SensorNode:
         if self._next_sample is None:
             self._next_sample = now
         self._next_sample = time.ticks_add(self._next_sample, interval)
-        if time.ticks_diff(now, self._next_sample) >= 0:  # fell behind: realign, do not burst
+        behind = time.ticks_diff(now, self._next_sample)
+        if behind >= 0:  # the loop was held up (a blocking request): realign, count the gap
+            self.missed += behind // interval + 1
             self._next_sample = time.ticks_add(now, interval)
         if not self.time.synced:
             self.unsynced_skips += 1
@@ -346,18 +370,23 @@ class SensorNode:
         count = min(len(self.queue), self._batch_limit)
         body = self.encode(count)
         self.requests += 1
+        dropped_before = self.queue.dropped
         try:
             status, text = await self._transport.post(self.settings.produce_url, HEADERS, body)
         except OSError as exc:
-            self._fail(now, "bridge unreachable: %s" % (describe_oserror(exc),))
+            self._fail(self._clock.ticks_ms(), "bridge unreachable: %s" % (describe_oserror(exc),))
             return
+        now = self._clock.ticks_ms()
+        # Readings pushed while the request was out may have overflowed the queue and pushed
+        # out some of this batch (the oldest): those are no longer at the head to discard.
+        count -= min(count, self.queue.dropped - dropped_before)
         if status == 200:
             self._settle(now, count, text)
         elif status in POISON_STATUSES:
             if count > 1:
                 self._batch_limit = 1  # resend one by one to find the record it refuses
                 self._tag("bridge refused a batch (%d); isolating" % status)
-            else:
+            elif count:
                 self.queue.discard(1)
                 self.rejected += 1
                 self.last_error = "bridge rejected a reading: %d %s" % (status, text[:120])
@@ -419,7 +448,7 @@ class SensorNode:
         return {"sensorId": self.settings.sensor_id, "seq": self.seq, "queued": len(self.queue),
                 "delivered": self.delivered, "dropped": self.queue.dropped, "rejected": self.rejected,
                 "sendFailures": self.send_failures, "sensorErrors": self.sensor_errors,
-                "unsyncedSkips": self.unsynced_skips, "requests": self.requests,
+                "unsyncedSkips": self.unsynced_skips, "missed": self.missed, "requests": self.requests,
                 "wifiUp": self.wifi.up, "clockSet": self.time.synced, "lastError": self.last_error}
 
     def _tag(self, message):

@@ -314,3 +314,79 @@ def test_memory_stays_flat_over_ten_thousand_iterations():
         assert per_round < 400, (control, loop)  # < 0.2 bytes per iteration; a reading is 16+
 
     return [warm_up, idle, measure] + [idle, idle, measure] * 3 + [iterate, idle, measure] * 5 + [check]
+
+
+async def test_overflow_while_a_request_is_in_flight_discards_only_what_was_sent():
+    rig = Rig(QUEUE_CAPACITY=20, BATCH_MAX=10)
+    await rig.boot()
+    harness.bridge_set_mode("down")
+    await rig.run_for(25000)  # queue full (20), oldest dropped
+    harness.bridge_set_mode("ok")
+    real_post = rig.transport.post
+
+    async def slow_post(url, headers, body):
+        # while this batch is out, the ticker keeps sampling: 15 more readings overflow the
+        # queue and push out the first 15 queued, including this whole batch
+        for _ in range(15):
+            rig.clock.advance(1000)
+            rig.node.tick()
+        return await real_post(url, headers, body)
+
+    rig.transport.post = slow_post
+    await rig.node.step()
+    after_flight = rig.node.seq
+    # the batch had been pushed out by the overflow, so settling it discarded nothing:
+    # the queue still holds the 20 newest readings
+    queued = [rig.node.queue.peek(i)[0] for i in range(len(rig.node.queue))]
+    assert queued == list(range(after_flight - 20, after_flight)), queued
+    rig.transport.post = real_post
+    await rig.run_for(10000)
+    seqs = _seqs(rig.received())
+    assert len(seqs) == len(set(seqs)) and seqs == sorted(seqs), seqs
+    assert len(rig.node.queue) == 0
+
+
+class _HostClock:
+    def __init__(self):
+        import time
+
+        self._time = time
+        self._start = time.ticks_ms()
+
+    def ticks_ms(self):
+        return self._time.ticks_ms()
+
+    def epoch(self):
+        return TRUE_EPOCH + self._time.ticks_diff(self._time.ticks_ms(), self._start) // 1000
+
+    def min_valid_epoch(self):
+        return TRUE_EPOCH - 1
+
+
+async def test_run_keeps_sampling_while_a_slow_request_is_out():
+    import asyncio
+
+    from bme280 import BME280
+    from seams import CONFIG, FakeNtp, FakeWlan
+    from bme280_sim import SimulatedBme280
+    from sensor_node import SensorNode
+
+    class SlowBridge(LoopbackTransport):
+        async def post(self, url, headers, body):
+            await asyncio.sleep_ms(300)  # a slow bridge, as seen by a non-blocking transport
+            return await LoopbackTransport.post(self, url, headers, body)
+
+    values = dict(CONFIG)
+    values["INTERVAL_MS"] = 50
+    clock = _HostClock()
+    ntp = FakeNtp(clock)
+    bridge = SlowBridge()
+    node = SensorNode(Settings(**values), BME280(SimulatedBme280(), sleep_ms=lambda ms: None), clock,
+                      FakeWlan(), ntp, bridge, log=lambda line: None)
+    try:
+        await asyncio.wait_for_ms(node.run(), 2000)
+    except asyncio.TimeoutError:
+        pass
+    assert node.seq >= 30, node.status()  # ~40 readings in 2 s at 50 ms
+    assert node.missed == 0, node.status()
+    assert 3 <= node.requests <= 8 and node.delivered == bridge.accepted > 0, node.status()

@@ -69,18 +69,21 @@ def build(spec):
 
 
 async def run_one(node, count, stats_ms, drain_ms):
+    """The board's run(): a ticker and a sender task, plus stopping and draining."""
+    sender = asyncio.create_task(node.sender())
     last_report = time.ticks_ms()
     while not simhost.stopping() and not (count and node.seq >= count):
-        await node.step()
+        node.tick()
         if time.ticks_diff(time.ticks_ms(), last_report) >= stats_ms:
             last_report = time.ticks_ms()
             simhost.report(json.dumps(node.status()))
-        await asyncio.sleep_ms(node.next_wait_ms())
+        await asyncio.sleep_ms(max(1, node.next_wait_ms(backlog=False)))
     node.sampling = False  # stop measuring; deliver what is queued, within drain_ms
     drain_start = time.ticks_ms()
     while len(node.queue) and time.ticks_diff(time.ticks_ms(), drain_start) < drain_ms:
-        await node.step()
-        await asyncio.sleep_ms(min(node.next_wait_ms(), 200))
+        node.tick()
+        await asyncio.sleep_ms(100)
+    sender.cancel()
     simhost.report(json.dumps(node.status()))
 
 
