@@ -7,16 +7,17 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 
@@ -28,7 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  *   └─ valid ─ identify ─┬─ keyed by sensor id ─────────────────── windows
  *                        └─ other key ─ rekeyed-repartition ─ rekeyed-windows
  * windows: lateness gate ─┬─ late ────────────────────────────────────────▶ sensor-data-dlq
- *                         └─ on time ─ tumbling window (grace) ─ suppress until
+ *                         └─ on time ─ tumbling window (grace), emitted once
  *                                      closed ─ aggregate ──────────────▶ sensor-data-aggregated
  * </pre>
  * Records keyed by their sensor id (the contract, and the seed firmware's {@code "<lat>x<long>"}
@@ -39,6 +40,15 @@ import org.apache.kafka.streams.state.Stores;
 public final class AggregatorTopology {
 
     private AggregatorTopology() {
+    }
+
+    /**
+     * Streams settings the topology relies on: closed windows are looked for on every record
+     * (Kafka's default checks at most once per wall-clock second, so the last windows of a burst
+     * would wait for a reading that arrives a second later).
+     */
+    public static Map<String, Object> streamsConfig() {
+        return Map.of(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
     }
 
     /**
@@ -78,7 +88,7 @@ public final class AggregatorTopology {
     }
 
     /**
-     * Lateness gate, tumbling windows with grace, suppression until close, aggregates out. Each
+     * Lateness gate, tumbling windows with grace, final results only (emitted on window close), aggregates out. Each
      * path has its own stream time: re-keyed readings come back through their topic later than
      * the directly keyed ones and would otherwise look late while catching up on a backlog.
      */
@@ -100,14 +110,13 @@ public final class AggregatorTopology {
                 .mapValues(LatenessGate.Gated::reading, Named.as(prefix + "on-time-readings"))
                 .groupByKey(Grouped.with(prefix + "by-sensor", Serdes.Bytes(), sensorReadingSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()))
+                .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(() -> WindowStats.EMPTY, (key, reading, stats) -> stats.add(reading),
                         Named.as(prefix + "window-aggregate"),
                         Materialized.<Bytes, WindowStats>as(Stores.inMemoryWindowStore(prefix + Topics.WINDOW_STORE,
                                         settings.window().plus(settings.grace()), settings.window(), false))
                                 .withKeySerde(Serdes.Bytes())
                                 .withValueSerde(new WindowStatsSerde()))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())
-                        .withName(prefix + Topics.SUPPRESS_BUFFER))
                 .toStream(Named.as(prefix + "closed-windows"))
                 .process(() -> new EmitAggregate(settings.site(), metrics), Named.as(prefix + "emit-aggregate"))
                 .to(settings.aggregatedTopic(), Produced.with(Serdes.String(), new JsonSerde<>(Aggregate.class))

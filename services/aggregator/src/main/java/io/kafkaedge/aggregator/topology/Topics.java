@@ -9,8 +9,6 @@ public final class Topics {
 
     /** Window store; its changelog is {@code <application.id>-sensor-windows-changelog}. */
     public static final String WINDOW_STORE = "sensor-windows";
-    /** Suppress buffer; changelog {@code <application.id>-sensor-windows-final-store-changelog}. */
-    public static final String SUPPRESS_BUFFER = "sensor-windows-final";
     /** Re-keying topic {@code <application.id>-rekeyed-repartition} for readings not keyed by sensor id. */
     public static final String REKEY = "rekeyed";
 

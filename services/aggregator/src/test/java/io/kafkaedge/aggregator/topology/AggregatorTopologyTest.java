@@ -67,6 +67,7 @@ class AggregatorTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putAll(AggregatorTopology.streamsConfig());
         return props;
     }
 
@@ -305,7 +306,7 @@ class AggregatorTopologyTest {
         String description = AggregatorTopology.build(TopologySettings.defaults("x"), CLOCK, PipelineMetrics.NONE)
                 .describe().toString();
         assertThat(description).contains("stores: [" + Topics.WINDOW_STORE + "]", Topics.REKEY + "-repartition",
-                Topics.SUPPRESS_BUFFER);
+                "stores: [" + Topics.REKEY + "-" + Topics.WINDOW_STORE + "]");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Aggregator benchmark (issue #3): a real KRaft broker (own JVM, scripts/kafka-broker.sh) pre-filled
+# with 10,000 sensors' readings over 6 one-minute windows (2,040,003 readings); then, in the same
+# run, (a) a plain KafkaConsumer reads the topic without parsing (the ceiling on this machine) and
+# (b) the aggregator jar (own JVM, exactly-once) processes it to the last aggregate. A second,
+# smaller run with 1,000 sensors measures resident memory. Prints BENCH lines and writes
+# build/bench/aggregator.json:
+#   aggregator.readings_per_s      readings / (Streams RUNNING → last aggregate committed)
+#   consumer.readings_per_s        plain consumer, byte[] values, no parsing
+#   aggregator.throughput_ratio    (b) / (a)
+#   aggregator.peak_rss_mb         peak VmRSS of the aggregator JVM, 10,000 sensors
+#   aggregator.peak_rss_1k_mb      peak VmRSS of the aggregator JVM, 1,000 sensors
+# Sizes and JVM flags are overridable: BENCH_SENSORS, BENCH_PER_WINDOW, BENCH_WINDOWS,
+# BENCH_AGGREGATOR_JVM; AGGREGATOR_* variables reach the aggregator (e.g. tuning knobs).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+: "${JAVA_HOME:?JAVA_HOME must point at a JDK 21+ (make sets it)}"
+JAVA=$JAVA_HOME/bin/java
+SENSORS=${BENCH_SENSORS:-10000}
+PER_WINDOW=${BENCH_PER_WINDOW:-34}
+WINDOWS=${BENCH_WINDOWS:-6}
+KAFKA_PORT=${BENCH_KAFKA_PORT:-39392}
+# Small-footprint JVM for a Pi / a 256 MiB container: what mattered is in services/aggregator/README.md.
+read -r -a JVM <<< "${BENCH_AGGREGATOR_JVM:--Xmx128m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError}"
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+WORK=$ROOT/build/bench/aggregator
+
+cleanup() {
+  scripts/kafka-broker.sh stop "$WORK/broker" >/dev/null 2>&1 || true
+  rm -rf "$WORK/broker" "$WORK"/state-*
+}
+trap cleanup EXIT
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+[[ -f services/aggregator/target/aggregator.jar && -d build/kafka/libs ]] \
+  || mvn -B -ntp -q -DskipTests install -pl services/aggregator,tools/kafka-dist -am
+mvn -B -ntp -q -pl services/aggregator test-compile
+mvn -B -ntp -q -pl services/aggregator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt"
+BENCH_CP="services/aggregator/target/test-classes:services/aggregator/target/classes:$(cat "$WORK/cp.txt")"
+
+scripts/kafka-broker.sh start "$WORK/broker" "$KAFKA_PORT"
+
+run() { # label sensors per-window
+  "$JAVA" -Xmx1g -cp "$BENCH_CP" io.kafkaedge.aggregator.bench.AggregatorBench "127.0.0.1:$KAFKA_PORT" \
+    services/aggregator/target/aggregator.jar "$WORK" "$2" "$3" "$WINDOWS" "$1" "${JVM[@]}" | tee "$WORK/$1.txt"
+}
+value() { awk -v k="$2" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/$1.txt"; }
+
+run full "$SENSORS" "$PER_WINDOW"
+run small 1000 "$PER_WINDOW"
+
+aggregator=$(value full aggregator_readings_per_s)
+consumer=$(value full consumer_readings_per_s)
+ratio=$(awk -v a="$aggregator" -v c="$consumer" 'BEGIN { printf "%.2f", a / c }')
+echo "BENCH aggregator.readings_per_s $aggregator readings/s"
+echo "BENCH consumer.readings_per_s $consumer readings/s"
+echo "BENCH aggregator.throughput_ratio $ratio ratio"
+echo "BENCH aggregator.peak_rss_mb $(value full aggregator_peak_rss_mb) MB"
+echo "BENCH aggregator.peak_rss_1k_mb $(value small aggregator_peak_rss_mb) MB"
+cat > build/bench/aggregator.json <<JSON
+{"sensors": $SENSORS, "windows": $WINDOWS, "readings": $(value full readings), "aggregates": $(value full aggregates),
+ "jvm": "${JVM[*]}", "malloc_arena_max": $MALLOC_ARENA_MAX, "processing_guarantee": "exactly_once_v2",
+ "aggregator_readings_per_s": $aggregator, "consumer_readings_per_s": $consumer, "throughput_ratio": $ratio,
+ "aggregator_s": $(value full aggregator_s), "aggregator_startup_s": $(value full aggregator_startup_s),
+ "peak_rss_mb": $(value full aggregator_peak_rss_mb), "peak_rss_1k_sensors_mb": $(value small aggregator_peak_rss_mb),
+ "readings_1k": $(value small readings), "aggregator_readings_per_s_1k": $(value small aggregator_readings_per_s)}
+JSON

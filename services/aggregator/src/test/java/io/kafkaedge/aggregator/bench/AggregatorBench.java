@@ -1,0 +1,324 @@
+package io.kafkaedge.aggregator.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Benchmark driver (not a test): pre-fills a raw topic in a broker outside this JVM, measures a
+ * plain KafkaConsumer reading it (the ceiling), then the real aggregator jar in its own JVM
+ * processing it to the last aggregate, sampling its resident memory.
+ * <pre>
+ * AggregatorBench BOOTSTRAP JAR WORKDIR SENSORS READINGS_PER_SENSOR_PER_WINDOW WINDOWS LABEL [JVM flags…]
+ * </pre>
+ * Prints {@code RESULT <key> <value>} lines for bench/aggregator.sh.
+ */
+public final class AggregatorBench {
+
+    static final int PARTITIONS = 3;
+    static final int WINDOW_SECONDS = 60;
+
+    private AggregatorBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+            handler.setLevel(java.util.logging.Level.WARNING);
+        }
+        String bootstrap = args[0];
+        Path jar = Path.of(args[1]);
+        Path work = Path.of(args[2]);
+        int sensors = Integer.parseInt(args[3]);
+        int perWindow = Integer.parseInt(args[4]);
+        int windows = Integer.parseInt(args[5]);
+        String label = args[6];
+        List<String> jvmFlags = List.of(args).subList(7, args.length);
+        String raw = "bench-raw-" + label;
+        String aggregated = "bench-aggregated-" + label;
+        String dlq = "bench-dlq-" + label;
+        createTopics(bootstrap, List.of(raw, aggregated, dlq));
+
+        Instant base = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.HOURS);
+        long t0 = System.nanoTime();
+        long produced = prefill(bootstrap, raw, sensors, perWindow, windows, base);
+        result("prefill_s", seconds(System.nanoTime() - t0));
+        result("readings", produced);
+
+        long[] ceiling = consumeAll(bootstrap, raw);
+        result("consumer_records", ceiling[0]);
+        result("consumer_readings_per_s", ceiling[0] / seconds(ceiling[1]));
+
+        Map<String, String> env = new HashMap<>();
+        env.put("AGGREGATOR_SITE", "bench");
+        env.put("AGGREGATOR_TOPICS_RAW", raw);
+        env.put("AGGREGATOR_TOPICS_AGGREGATED", aggregated);
+        env.put("AGGREGATOR_TOPICS_DLQ", dlq);
+        env.put("AGGREGATOR_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("AGGREGATOR_KAFKA_APPLICATION_ID", "bench-" + label);
+        env.put("AGGREGATOR_KAFKA_STATE_DIR", work.resolve("state-" + label).toString());
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("AGGREGATOR_")) {
+                env.put(k, v); // tuning from the caller wins
+            }
+        });
+        long expected = (long) sensors * windows;
+        runAggregator(jar, jvmFlags, env, work.resolve("aggregator-" + label + ".log"), bootstrap, aggregated,
+                expected, produced);
+    }
+
+    static void result(String key, Object value) {
+        System.out.println("RESULT " + key + " " + (value instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : value));
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    static void createTopics(String bootstrap, List<String> names) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(names.stream().map(n -> new NewTopic(n, PARTITIONS, (short) 1)).toList()).all().get();
+        }
+    }
+
+    /** Time-major (as sensors send): every sensor once per step, steps evenly through each window. */
+    static long prefill(String bootstrap, String topic, int sensors, int perWindow, int windows, Instant base)
+            throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
+        long count = 0;
+        byte[][] keys = new byte[sensors][];
+        for (int s = 0; s < sensors; s++) {
+            keys[s] = ("sensor-" + s).getBytes(StandardCharsets.UTF_8);
+        }
+        AtomicLong failures = new AtomicLong();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int steps = perWindow * windows;
+            double stepMs = WINDOW_SECONDS * 1000.0 / perWindow;
+            for (int step = 0; step < steps; step++) {
+                String time = base.plusMillis((long) (step * stepMs)).truncatedTo(ChronoUnit.SECONDS).toString();
+                for (int s = 0; s < sensors; s++) {
+                    String json = "{\"sensorId\":\"sensor-" + s + "\",\"seq\":" + step + ",\"timestamp\":\"" + time
+                            + "\",\"temperature\":" + (15 + (s % 20) + (step % 10) * 0.1)
+                            + ",\"humidity\":" + (40 + (step % 30)) + ",\"pressure\":" + (980 + (s % 40) * 0.5)
+                            + ",\"latitude\":50.0755,\"longitude\":14.4378}";
+                    producer.send(new ProducerRecord<>(topic, keys[s], json.getBytes(StandardCharsets.UTF_8)),
+                            (md, e) -> {
+                                if (e != null) {
+                                    failures.incrementAndGet();
+                                }
+                            });
+                    count++;
+                }
+            }
+            // one reading per partition well after the last window closes every window
+            String later = base.plusSeconds((long) windows * WINDOW_SECONDS + 120).toString();
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                String id = "flush-" + partition;
+                String json = "{\"sensorId\":\"" + id + "\",\"timestamp\":\"" + later
+                        + "\",\"temperature\":20,\"humidity\":50,\"pressure\":1000,\"latitude\":0,\"longitude\":0}";
+                producer.send(new ProducerRecord<>(topic, partition, id.getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8)));
+                count++;
+            }
+            producer.flush();
+        }
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " sends failed");
+        }
+        return count;
+    }
+
+    /** Reads the whole topic with a plain consumer, no parsing: {records, nanos}. */
+    static long[] consumeAll(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int i = 0; i < PARTITIONS; i++) {
+                partitions.add(new TopicPartition(topic, i));
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long target = end.values().stream().mapToLong(Long::longValue).sum();
+            consumer.seekToBeginning(partitions);
+            long count = 0;
+            long bytes = 0;
+            long start = System.nanoTime();
+            while (count < target) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (var record : records) {
+                    bytes += record.value().length;
+                    count++;
+                }
+            }
+            long nanos = System.nanoTime() - start;
+            result("consumer_mb", bytes / 1e6);
+            return new long[] {count, nanos};
+        }
+    }
+
+    static void runAggregator(Path jar, List<String> jvmFlags, Map<String, String> env, Path log, String bootstrap,
+                              String aggregated, long expected, long readings) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.environment().put("SERVER_PORT", Integer.toString(port));
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        long launched = System.nanoTime();
+        Process process = pb.start();
+        MemorySampler memory = new MemorySampler(process.pid());
+        memory.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI ready = URI.create("http://127.0.0.1:" + port + "/observe/health/ready");
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (status(http, ready) != 200) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("aggregator not ready; see " + log);
+                }
+                Thread.sleep(50);
+            }
+            long running = System.nanoTime();
+            result("aggregator_startup_s", seconds(running - launched));
+            long done = awaitAggregates(bootstrap, aggregated, expected, Duration.ofMinutes(8));
+            double secondsToLast = seconds(done - running);
+            result("aggregates", expected);
+            result("aggregator_s", secondsToLast);
+            result("aggregator_readings_per_s", readings / secondsToLast);
+            String metrics = get(http, URI.create("http://127.0.0.1:" + port + "/observe/metrics"));
+            metrics.lines().filter(l -> l.startsWith("aggregator_readings_accepted_total")
+                            || l.startsWith("aggregator_late_readings_dropped_total")
+                            || l.startsWith("aggregator_aggregates_emitted_total"))
+                    .forEach(l -> System.out.println("METRIC " + l));
+        } finally {
+            process.destroy();
+            boolean stopped = process.waitFor(60, TimeUnit.SECONDS);
+            memory.interrupt();
+            memory.join();
+            result("aggregator_peak_rss_mb", memory.peakKb / 1024.0);
+            result("aggregator_vmhwm_mb", memory.hwmKb / 1024.0);
+            if (!stopped) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Reads the output (read_committed) until {@code expected} aggregates; returns System.nanoTime() then. */
+    static long awaitAggregates(String bootstrap, String topic, long expected, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int i = 0; i < PARTITIONS; i++) {
+                partitions.add(new TopicPartition(topic, i));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long count = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (count < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + count + " of " + expected + " aggregates");
+                }
+                count += consumer.poll(Duration.ofMillis(100)).count();
+            }
+            return System.nanoTime();
+        }
+    }
+
+    static int status(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static String get(HttpClient http, URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).header("Accept", "text/plain").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Samples VmRSS of a process every 100 ms; keeps the peak and the kernel's VmHWM. */
+    static final class MemorySampler extends Thread {
+        private final Path status;
+        volatile long peakKb;
+        volatile long hwmKb;
+
+        MemorySampler(long pid) {
+            super("rss-sampler");
+            setDaemon(true);
+            status = Path.of("/proc", Long.toString(pid), "status");
+        }
+
+        @Override
+        public void run() {
+            while (!isInterrupted()) {
+                try {
+                    for (String line : Files.readAllLines(status)) {
+                        if (line.startsWith("VmRSS:")) {
+                            peakKb = Math.max(peakKb, kb(line));
+                        } else if (line.startsWith("VmHWM:")) {
+                            hwmKb = Math.max(hwmKb, kb(line));
+                        }
+                    }
+                    Thread.sleep(100);
+                } catch (IOException e) {
+                    return;
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private static long kb(String line) {
+            return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+    }
+}
