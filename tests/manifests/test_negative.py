@@ -65,3 +65,20 @@ def test_the_generated_schema_alone_misses_a_typo(sites, crds):
     crd = crds[("kafka.strimzi.io/v1", "Kafka")]
     assert schema_errors(crd.schema, obj) == []
     assert schema_errors(crd.strict_schema, obj) != []
+
+
+def test_a_label_naming_no_kafka_fails(sites):
+    from test_strimzi import cluster_label_errors
+    objects = copy.deepcopy(sites[0].objects)
+    topic = next(o for o in objects if o["kind"] == "KafkaTopic")
+    topic["metadata"]["labels"]["strimzi.io/cluster"] = "edeg"
+    assert cluster_label_errors(objects) != []
+
+
+def test_an_acl_on_a_missing_topic_fails(edges):
+    from conftest import Site
+    from test_consistency import acl_topic_errors
+    site = edges[0]
+    broken = Site(site.inventory, site.name, site.directory, copy.deepcopy(site.objects))
+    broken.named("KafkaUser", "bridge")["spec"]["authorization"]["acls"][0]["resource"]["name"] = "sensor-dat"
+    assert acl_topic_errors(broken) != []
