@@ -1,0 +1,107 @@
+"""Bad inputs fail early, naming the variable: the wifi_ap role's validation (before anything is
+installed) and the real-site preflight (before any node is touched)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import DEMO_VAULT_PASSWORD, ROOT, run
+
+GOOD = {
+    "wifi_ap_ssid": "prague-sensors",
+    "wifi_ap_psk": "correct horse battery",
+    "wifi_ap_country_code": "CZ",
+    "wifi_ap_hw_mode": "g",
+    "wifi_ap_channel": 6,
+}
+
+VALIDATE_PLAY = """---
+- name: Validate the wifi_ap settings only
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Run the role's validation
+      ansible.builtin.include_role:
+        name: wifi_ap
+        tasks_from: validate.yml
+"""
+
+
+@pytest.fixture(scope="module")
+def validate_playbook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("wifi") / "validate.yml"
+    path.write_text(VALIDATE_PLAY)
+    return path
+
+
+def validate(playbook, **overrides):
+    extra = dict(GOOD, **overrides, ansible_python_interpreter="{{ ansible_playbook_python }}")
+    return run(["ansible-playbook", str(playbook), "-i", "localhost,", "-e", json.dumps(extra)])
+
+
+def test_good_settings_pass(validate_playbook):
+    result = validate(validate_playbook)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable"),
+    [
+        ({"wifi_ap_psk": "short"}, "wifi_ap_psk"),
+        ({"wifi_ap_psk": "x" * 64}, "wifi_ap_psk"),
+        ({"wifi_ap_country_code": "XX"}, "wifi_ap_country_code"),
+        ({"wifi_ap_country_code": "cz"}, "wifi_ap_country_code"),
+        ({"wifi_ap_channel": 14}, "wifi_ap_channel"),
+        ({"wifi_ap_channel": 0}, "wifi_ap_channel"),
+        ({"wifi_ap_hw_mode": "a", "wifi_ap_channel": 6}, "wifi_ap_channel"),
+        ({"wifi_ap_ssid": ""}, "wifi_ap_ssid"),
+        ({"wifi_ap_ssid": "s" * 33}, "wifi_ap_ssid"),
+        ({"wifi_ap_address": "10.0.0.1"}, "wifi_ap_subnet"),
+        ({"wifi_ap_dhcp_range_end": "192.168.50.10"}, "wifi_ap_dhcp_range_start"),
+    ],
+    ids=lambda v: json.dumps(v) if isinstance(v, dict) else v,
+)
+def test_bad_settings_fail_naming_the_variable(validate_playbook, overrides, variable):
+    result = validate(validate_playbook, **overrides)
+    assert result.returncode != 0
+    failure = result.stdout[result.stdout.find("fatal:"):]
+    assert variable in failure, failure[:2000]
+    if "wifi_ap_psk" in overrides:
+        assert overrides["wifi_ap_psk"] not in result.stdout, "the passphrase must not be printed"
+
+
+def test_the_role_validates_before_installing_anything():
+    tasks = (ROOT / "roles" / "wifi_ap" / "tasks" / "main.yml").read_text()
+    assert tasks.index("validate.yml") < tasks.index("ansible.builtin.apt")
+
+
+def preflight(inventory, **extra):
+    return run(["ansible-playbook", "playbooks/preflight.yml", "-i", f"inventory/{inventory}",
+                "--vault-password-file", str(DEMO_VAULT_PASSWORD), "-e", json.dumps(extra)])
+
+
+@pytest.mark.parametrize("inventory", ["local", "example", "prague"])
+def test_preflight_passes_for_every_inventory(inventory):
+    result = preflight(inventory)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("extra", "variable"),
+    [
+        ({"k3s_version": "1.34"}, "k3s_version"),
+        ({"wifi_ap_subnet": "192.168.50.0/24"}, "wifi_ap_subnet"),  # the same subnet at both sites
+        ({"vault_wifi_ap_psk": "short"}, "vault_wifi_ap_psk"),
+        ({"vault_k3s_token": "short"}, "vault_k3s_token"),
+        ({"edge_pipeline_bridge_node_port": 31000}, "wifi_ap_bridge_port"),
+        ({"deployment_mode": "kubernetes"}, "deployment_mode"),
+    ],
+    ids=lambda v: json.dumps(v) if isinstance(v, dict) else v,
+)
+def test_preflight_fails_naming_the_variable(extra, variable):
+    result = preflight("example", **extra)
+    assert result.returncode != 0
+    failure = result.stdout[result.stdout.find("fatal:"):]
+    assert variable in failure, failure[:2000]
