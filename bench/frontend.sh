@@ -2,7 +2,8 @@
 # Frontend benchmark: 10,000 sensors × 24 h of one-minute aggregates (14.4 M records over 10 site
 # topics) in a real KRaft broker, then the frontend jar (own JVM) rebuilds its state from Kafka.
 # Prints BENCH lines and writes build/bench/frontend.json:
-#   frontend.state_rebuild_s     JVM start → /observe/health/ready (state rebuilt from Kafka)
+#   frontend.state_rebuild_s     JVM start → /observe/health/ready (state rebuilt from Kafka), wall time
+#   frontend.state_rebuild_cpu_s CPU seconds the frontend used for that (independent of other load)
 #   frontend.heap_mb             heap in use after a full GC, state loaded
 #   frontend.api_p50_ms / _p99_ms  GET /api/sensors, 50 concurrent clients (wrk, 20 s; gzip accepted as browsers do)
 #   frontend.sse_delivery_p99_ms produce → receipt by each of 1,000 SSE clients (200 events)
@@ -55,9 +56,13 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/observe/health/ready" 2>/de
   sleep 0.2
 done
 rebuild_s=$(awk -v a="$start_ns" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+# CPU time the frontend used until then (user + system): comparable across machines and loads,
+# unlike the wall time on a shared machine.
+rebuild_cpu_s=$(awk -v tck="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / tck }' "/proc/$fe_pid/stat")
+load=$(cut -d' ' -f1 /proc/loadavg)
 sensors=$(curl -fsS "http://127.0.0.1:$PORT/api/sensors" | grep -o '"id"' | wc -l)
 points=$(curl -fsS "http://127.0.0.1:$PORT/api/sensors/s0-0/history" | grep -o '"time":\[[^]]*' | tr ',' '\n' | wc -l)
-echo "rebuilt in ${rebuild_s}s: $sensors sensors, $points history points for s0-0"
+echo "rebuilt in ${rebuild_s}s (${rebuild_cpu_s} CPU s, load average $load on $(nproc) cores): $sensors sensors, $points history points for s0-0"
 
 jcmd "$fe_pid" GC.run >/dev/null
 sleep 1
@@ -80,13 +85,15 @@ sse_p50=$(awk '$1 == "SSE_P50_MS" { print $2 }' "$WORK/sse.txt")
 delivered=$(awk '$1 == "SSE_DELIVERED" { print $2 }' "$WORK/sse.txt")
 
 echo "BENCH frontend.state_rebuild_s $rebuild_s s"
+echo "BENCH frontend.state_rebuild_cpu_s $rebuild_cpu_s s"
 echo "BENCH frontend.heap_mb $heap_mb MB"
 echo "BENCH frontend.api_p50_ms $p50 ms"
 echo "BENCH frontend.api_p99_ms $p99 ms"
 echo "BENCH frontend.sse_delivery_p99_ms $sse_p99 ms"
 cat > build/bench/frontend.json <<JSON
 {"sensors": $sensors, "minutes": $MINUTES, "history_points_s0_0": $points, "xmx": "$HEAP",
- "state_rebuild_s": $rebuild_s, "heap_mb": $heap_mb,
+ "state_rebuild_s": $rebuild_s, "state_rebuild_cpu_s": $rebuild_cpu_s, "load_average_at_rebuild": $load, "cores": $(nproc),
+ "heap_mb": $heap_mb,
  "api_p50_ms": $p50, "api_p99_ms": $p99, "api_requests_per_s": $rps, "api_body_bytes": $size, "api_body_gzip_bytes": $gz,
  "sse_clients": $SSE_CLIENTS, "sse_events": $SSE_EVENTS, "sse_delivered": ${delivered:-0},
  "sse_delivery_p50_ms": ${sse_p50:-null}, "sse_delivery_p99_ms": ${sse_p99:-null}}

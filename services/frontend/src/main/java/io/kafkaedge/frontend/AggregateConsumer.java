@@ -2,18 +2,26 @@ package io.kafkaedge.frontend;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -33,6 +41,7 @@ public final class AggregateConsumer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AggregateConsumer.class.getName());
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final int PARALLEL_BATCH = 1000;
 
     private final FrontendConfig config;
     private final SensorStore store;
@@ -43,6 +52,7 @@ public final class AggregateConsumer implements AutoCloseable {
     /** End offsets seen at assignment; a partition leaves the map once read up to there. */
     private final Map<TopicPartition, Long> rebuildTargets = new ConcurrentHashMap<>();
     private volatile boolean assigned;
+    private ExecutorService[] workers;
     private volatile boolean running = true;
     private volatile Thread thread;
     private KafkaConsumer<String, byte[]> consumer;
@@ -92,6 +102,12 @@ public final class AggregateConsumer implements AutoCloseable {
         Properties props = clientProperties(config.kafka());
         props.putAll(overrides);
         consumer = new KafkaConsumer<>(props);
+        int n = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        workers = new ExecutorService[n];
+        for (int i = 0; i < n; i++) {
+            workers[i] = Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().name("aggregate-parser-" + i).daemon().factory());
+        }
         thread = Thread.ofPlatform().name("aggregate-consumer").start(this::run);
         return this;
     }
@@ -106,10 +122,7 @@ public final class AggregateConsumer implements AutoCloseable {
             awaitBroker();
             consumer.subscribe(config.kafka().topics(), new SeekByTime());
             while (running) {
-                var records = consumer.poll(POLL);
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    handle(record);
-                }
+                process(consumer.poll(POLL));
                 updateProgress();
             }
         } catch (WakeupException e) {
@@ -120,7 +133,45 @@ public final class AggregateConsumer implements AutoCloseable {
             LOG.log(Level.SEVERE, "aggregate consumer stopped", e);
             throw e;
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            for (ExecutorService worker : workers) {
+                worker.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Handles a batch. Large batches (the rebuild) are parsed by several threads, split by record
+     * key so that each sensor's records stay in order on one thread.
+     */
+    private void process(ConsumerRecords<String, byte[]> records) {
+        int n = workers.length;
+        if (n == 1 || records.count() < PARALLEL_BATCH) {
+            records.forEach(this::handle);
+            return;
+        }
+        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
+        records.forEach(all::add);
+        List<Future<?>> done = new ArrayList<>(n);
+        for (int w = 0; w < n; w++) {
+            int worker = w;
+            done.add(workers[w].submit(() -> {
+                for (ConsumerRecord<String, byte[]> record : all) {
+                    if (Math.floorMod(record.key() == null ? 0 : record.key().hashCode(), n) == worker) {
+                        handle(record);
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WakeupException();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("processing a batch failed", e.getCause());
+            }
         }
     }
 
@@ -128,7 +179,11 @@ public final class AggregateConsumer implements AutoCloseable {
     private void awaitBroker() {
         while (running) {
             try {
-                consumer.listTopics(Duration.ofSeconds(10));
+                boolean anyTopic = consumer.listTopics(Duration.ofSeconds(10)).keySet().stream()
+                        .anyMatch(topic -> config.kafka().topics().matcher(topic).matches());
+                if (!anyTopic) {
+                    assigned = true; // no aggregate topic exists yet: nothing to rebuild
+                }
                 return;
             } catch (TimeoutException e) {
                 LOG.warning(() -> "Kafka at " + config.kafka().bootstrap() + " not reachable yet, retrying");
@@ -156,9 +211,6 @@ public final class AggregateConsumer implements AutoCloseable {
     }
 
     private void updateProgress() {
-        if (consumer.subscription().isEmpty()) {
-            assigned = true; // no aggregate topic exists yet: nothing to rebuild
-        }
         long lag = 0;
         for (TopicPartition tp : consumer.assignment()) {
             lag += consumer.currentLag(tp).orElse(0);

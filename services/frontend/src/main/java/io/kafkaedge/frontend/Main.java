@@ -12,7 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
-import io.helidon.webserver.staticcontent.StaticContentService;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 /** Wires configuration, Kafka, observability and routing; the logic lives in its own classes. */
 public final class Main {
@@ -20,16 +20,17 @@ public final class Main {
     private Main() {
     }
 
+    @SuppressWarnings("removal") // Metrics.globalRegistry(): the registry /observe/metrics serves
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        Config.global(config);
         Frontend frontend = Frontend.create(FrontendConfig.from(config), Clock.systemUTC(),
                 Metrics.globalRegistry(), Map.of());
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
                 .addFeature(observe(frontend))
                 .addFeature(openApi())
+                .addFeature(staticContent())
                 .routing(routing -> routing(routing, frontend))
                 .build()
                 .start();
@@ -54,9 +55,15 @@ public final class Main {
         return OpenApiFeature.builder().build();
     }
 
+    /** The map page and its self-hosted libraries (classpath {@code web/}, see the pom) at /. */
+    static StaticContentFeature staticContent() {
+        return StaticContentFeature.builder()
+                .addClasspath(cp -> cp.location("web").context("/").welcome("index.html"))
+                .build();
+    }
+
     /** Routes of the service; tests set up the same routing. */
     static void routing(HttpRouting.Builder routing, Frontend frontend) {
-        routing.register("/api", frontend.api())
-                .register("/", StaticContentService.builder("web").welcomeFileName("index.html").build());
+        routing.register("/api", frontend.api());
     }
 }

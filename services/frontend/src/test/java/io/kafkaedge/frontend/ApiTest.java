@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** REST API, static assets, OpenAPI, health and metrics against a store filled directly (no Kafka). */
 @ServerTest
+@SuppressWarnings("removal") // Metrics.globalRegistry(), as Main uses it
 class ApiTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T19:00:00Z");
@@ -48,7 +49,7 @@ class ApiTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        server.addFeature(Main.observe(FRONTEND)).addFeature(Main.openApi());
+        server.addFeature(Main.observe(FRONTEND)).addFeature(Main.openApi()).addFeature(Main.staticContent());
     }
 
     @SetUpRoute

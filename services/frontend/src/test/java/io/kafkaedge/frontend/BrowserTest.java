@@ -42,6 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * broker: markers, popup with values and chart, live update over SSE without reload, site
  * filter, and the offline basemap because the tile server is unreachable.
  */
+@SuppressWarnings("removal") // Metrics.globalRegistry(), as Main uses it
 class BrowserTest {
 
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
@@ -95,6 +96,7 @@ class BrowserTest {
                 java.time.Clock.systemUTC(), Metrics.globalRegistry(), Map.of());
         server = WebServer.builder().port(0)
                 .addFeature(Main.observe(frontend))
+                .addFeature(Main.staticContent())
                 .routing(routing -> Main.routing(routing, frontend))
                 .build()
                 .start();

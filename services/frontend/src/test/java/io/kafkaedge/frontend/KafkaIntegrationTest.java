@@ -43,6 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and on restart, malformed records skipped, live updates over SSE, gauges added and evicted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SuppressWarnings("removal") // Metrics.globalRegistry(), as Main uses it
 class KafkaIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -115,6 +116,7 @@ class KafkaIntegrationTest {
                 clock, Metrics.globalRegistry(), Map.of());
         server = WebServer.builder().port(0)
                 .addFeature(Main.observe(frontend))
+                .addFeature(Main.staticContent())
                 .routing(routing -> Main.routing(routing, frontend))
                 .build()
                 .start();
