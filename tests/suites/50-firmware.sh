@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# ESP32 firmware: tests under the real MicroPython interpreter (WebAssembly port), the bridge
+# test double, the simulator over HTTP and against a real Kafka broker (through a broker
+# restart), and the firmware role/playbook with esptool/mpremote test doubles.
+set -euo pipefail
+ROOT=${ROOT:-$(pwd)}
+FW=$ROOT/firmware/esp32
+work=$(mktemp -d)
+broker_dir=$work/kafka
+cleanup() {
+  scripts/kafka-broker.sh stop "$broker_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+[[ -d $FW/node_modules/@micropython ]] || npm ci --prefix "$FW" --no-audit --no-fund --loglevel=error
+rc=0
+
+# 1. firmware modules under MicroPython (the harness exits 1 on any failing test)
+timeout 600 node "$FW/tests/run.mjs" --junit "$RESULTS_DIR/micropython.xml" || rc=1
+
+# 2. the bridge double and the simulator over real HTTP
+timeout 300 node --test --test-reporter=junit --test-reporter-destination="$RESULTS_DIR/simulator-http.xml" \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  "$FW/tests/bridge_double.test.mjs" "$FW/tests/simulator.test.mjs" || rc=1
+
+# 3. the simulator's Kafka mode against a real broker from build/kafka/libs
+[[ -d build/kafka/libs ]] || mvn -B -ntp -q -pl tools/kafka-dist -am install -DskipTests
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if scripts/kafka-broker.sh start "$broker_dir" "$port"; then
+  KAFKA_BOOTSTRAP=127.0.0.1:$port KAFKA_BROKER_DIR=$broker_dir timeout 300 node --test \
+    --test-reporter=junit --test-reporter-destination="$RESULTS_DIR/simulator-kafka.xml" \
+    --test-reporter=spec --test-reporter-destination=stdout "$FW/tests/simulator-kafka.test.mjs" || rc=1
+else
+  tests/junit.py run --out "$RESULTS_DIR" --name "start Kafka broker for the simulator" -- false || true
+  rc=1
+fi
+scripts/kafka-broker.sh stop "$broker_dir" || true
+
+# 4. the firmware role and playbook (esptool/mpremote test doubles on PATH)
+timeout 900 pytest -q -p no:cacheprovider --junitxml="$RESULTS_DIR/firmware-role.xml" tests/firmware || rc=1
+
+exit $rc
