@@ -19,10 +19,10 @@ rc=0
 # 1. firmware modules under MicroPython (the harness exits 1 on any failing test)
 timeout 600 node "$FW/tests/run.mjs" --junit "$RESULTS_DIR/micropython.xml" || rc=1
 
-# 2. the bridge double and the simulator over real HTTP
+# 2. the harness itself (a failing test fails the run), the bridge double, the simulator over HTTP
 timeout 300 node --test --test-reporter=junit --test-reporter-destination="$RESULTS_DIR/simulator-http.xml" \
   --test-reporter=spec --test-reporter-destination=stdout \
-  "$FW/tests/bridge_double.test.mjs" "$FW/tests/simulator.test.mjs" || rc=1
+  "$FW/tests/harness.test.mjs" "$FW/tests/bridge_double.test.mjs" "$FW/tests/simulator.test.mjs" || rc=1
 
 # 3. the simulator's Kafka mode against a real broker from build/kafka/libs
 [[ -d build/kafka/libs ]] || mvn -B -ntp -q -pl tools/kafka-dist -am install -DskipTests
