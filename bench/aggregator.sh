@@ -8,6 +8,8 @@
 #   aggregator.readings_per_s      readings / (Streams RUNNING → last aggregate committed)
 #   consumer.readings_per_s        plain consumer, byte[] values, no parsing
 #   aggregator.throughput_ratio    (b) / (a)
+#   aggregator.cpu_us_per_reading  CPU time (user+sys, all threads) of the aggregator JVM per reading
+#   consumer.cpu_us_per_reading    the same for the plain consumer's JVM
 #   aggregator.peak_rss_mb         peak VmRSS of the aggregator JVM, 10,000 sensors
 #   aggregator.peak_rss_1k_mb      peak VmRSS of the aggregator JVM, 1,000 sensors
 # Sizes and JVM flags are overridable: BENCH_SENSORS, BENCH_PER_WINDOW, BENCH_WINDOWS,
@@ -47,6 +49,8 @@ run() { # label sensors per-window
 }
 value() { awk -v k="$2" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/$1.txt"; }
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "load average at start: $LOAD (this machine is shared: throughput depends on it, CPU per reading much less)"
 run full "$SENSORS" "$PER_WINDOW"
 run small 1000 "$PER_WINDOW"
 
@@ -56,13 +60,17 @@ ratio=$(awk -v a="$aggregator" -v c="$consumer" 'BEGIN { printf "%.2f", a / c }'
 echo "BENCH aggregator.readings_per_s $aggregator readings/s"
 echo "BENCH consumer.readings_per_s $consumer readings/s"
 echo "BENCH aggregator.throughput_ratio $ratio ratio"
+echo "BENCH aggregator.cpu_us_per_reading $(value full aggregator_cpu_us_per_reading) us"
+echo "BENCH consumer.cpu_us_per_reading $(value full consumer_cpu_us_per_reading) us"
 echo "BENCH aggregator.peak_rss_mb $(value full aggregator_peak_rss_mb) MB"
 echo "BENCH aggregator.peak_rss_1k_mb $(value small aggregator_peak_rss_mb) MB"
 cat > build/bench/aggregator.json <<JSON
 {"sensors": $SENSORS, "windows": $WINDOWS, "readings": $(value full readings), "aggregates": $(value full aggregates),
  "jvm": "${JVM[*]}", "malloc_arena_max": $MALLOC_ARENA_MAX, "processing_guarantee": "exactly_once_v2",
  "aggregator_readings_per_s": $aggregator, "consumer_readings_per_s": $consumer, "throughput_ratio": $ratio,
- "aggregator_s": $(value full aggregator_s), "aggregator_startup_s": $(value full aggregator_startup_s),
+ "aggregator_s": $(value full aggregator_s),
+ "aggregator_cpu_us_per_reading": $(value full aggregator_cpu_us_per_reading), "consumer_cpu_us_per_reading": $(value full consumer_cpu_us_per_reading),
+ "load_average_at_start": "$LOAD", "aggregator_startup_s": $(value full aggregator_startup_s),
  "peak_rss_mb": $(value full aggregator_peak_rss_mb), "peak_rss_1k_sensors_mb": $(value small aggregator_peak_rss_mb),
  "readings_1k": $(value small readings), "aggregator_readings_per_s_1k": $(value small aggregator_readings_per_s)}
 JSON

@@ -1,6 +1,7 @@
 package io.kafkaedge.aggregator.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -81,8 +82,8 @@ final class DeadLetters {
         public void process(FixedKeyRecord<Bytes, LatenessGate.Gated> record) {
             SensorReading reading = record.value().reading();
             long start = record.timestamp() - record.timestamp() % windowMs;
-            String detail = "window [" + java.time.Instant.ofEpochMilli(start) + ", "
-                    + java.time.Instant.ofEpochMilli(start + windowMs) + ") closed (grace " + graceMs + " ms)";
+            String detail = "window [" + Instant.ofEpochMilli(start) + ", "
+                    + Instant.ofEpochMilli(start + windowMs) + ") closed (grace " + graceMs + " ms)";
             context.forward(record
                     .withHeaders(headers(record.headers(), Reason.LATE, detail, reading.origin()))
                     .withValue(reading.raw()));

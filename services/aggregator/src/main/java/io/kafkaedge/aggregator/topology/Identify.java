@@ -1,6 +1,7 @@
 package io.kafkaedge.aggregator.topology;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -40,6 +41,6 @@ final class Identify implements FixedKeyProcessor<Bytes, ParseResult, SensorRead
 
     /** True when the record key already is the id's UTF-8 bytes, so no re-keying is needed. */
     static boolean keyedById(Bytes key, SensorReading reading) {
-        return hasKey(key) && java.util.Arrays.equals(key.get(), reading.id().getBytes(StandardCharsets.UTF_8));
+        return hasKey(key) && Arrays.equals(key.get(), reading.id().getBytes(StandardCharsets.UTF_8));
     }
 }

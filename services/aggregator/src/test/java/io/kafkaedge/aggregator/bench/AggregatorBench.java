@@ -177,6 +177,7 @@ public final class AggregatorBench {
             consumer.seekToBeginning(partitions);
             long count = 0;
             long bytes = 0;
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             while (count < target) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
@@ -187,6 +188,7 @@ public final class AggregatorBench {
             }
             long nanos = System.nanoTime() - start;
             result("consumer_mb", bytes / 1e6);
+            result("consumer_cpu_us_per_reading", (processCpuNanos() - cpuStart) / 1e3 / count);
             return new long[] {count, nanos};
         }
     }
@@ -221,8 +223,11 @@ public final class AggregatorBench {
                 Thread.sleep(50);
             }
             long running = System.nanoTime();
+            long cpuAtRunning = cpuTicks(process.pid());
             result("aggregator_startup_s", seconds(running - launched));
             long done = awaitAggregates(bootstrap, aggregated, expected, Duration.ofMinutes(8));
+            long ticks = cpuTicks(process.pid()) - cpuAtRunning;
+            result("aggregator_cpu_us_per_reading", ticks * 10_000.0 / readings); // 100 ticks per second
             double secondsToLast = seconds(done - running);
             result("aggregates", expected);
             result("aggregator_s", secondsToLast);
@@ -267,6 +272,19 @@ public final class AggregatorBench {
             }
             return System.nanoTime();
         }
+    }
+
+    /** CPU time of this JVM (all threads). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** utime + stime of a process, in clock ticks (USER_HZ = 100 on Linux). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     static int status(HttpClient http, URI uri) {
