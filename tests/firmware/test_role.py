@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import subprocess
 import textwrap
@@ -103,10 +104,16 @@ def recap(result: subprocess.CompletedProcess) -> dict[str, dict[str, int]]:
 # first (nothing flashed yet), then a full flash, then what follows from it.
 
 def test_check_mode_reports_and_touches_no_device(site: Path):
-    result = play(site, "--check")
+    # an image by URL (file:// here: no download from the internet) is fetched and verified
+    image = site / "published.bin"
+    image.write_bytes(b"\xe9published image" * 64)
+    digest = hashlib.sha256(image.read_bytes()).hexdigest()
+    result = play(site, "--check", "-e", f"firmware_image_url=file://{image}", "-e", f"firmware_image_sha256={digest}")
     assert result.returncode == 0, result.stdout[-3000:]
     assert calls(site) == []
     assert "Would flash test-balcony on" in result.stdout and "Would flash test-roof on" in result.stdout
+    flat = re.sub(r"\s+", " ", result.stdout)
+    assert re.search(r"image /\S+/micropython\.bin, app boot\.py", flat), flat[-2000:]
     assert PSK not in result.stdout
 
 
