@@ -5,10 +5,11 @@ Nothing here touches ``machine`` or ``network``: the hardware and the network ar
 watchdog), and time comes from a clock object, so the whole loop runs on the host under the
 MicroPython WebAssembly port with fakes at those seams.
 
-One ``step()`` does, in order: keep WiFi up (connect with timeout and exponential back-off),
-keep the clock set (NTP at boot, periodic resync), take a reading when due (never before the
-clock was set), send the oldest queued readings as one batch when the bridge is not in
-back-off, show the state on the LED and feed the watchdog if the loop is healthy.
+``tick()`` keeps WiFi up (connect with timeout and exponential back-off), keeps the clock
+set (NTP at boot, periodic resync), takes a reading when due (never before the clock was set),
+shows the state on the LED and feeds the watchdog if the loop is healthy; ``flush()`` sends
+the oldest queued readings as one batch when the bridge is not in back-off. ``run()`` runs
+both concurrently on the board; ``step()`` runs them one after the other (tests).
 """
 import errno
 import json
@@ -269,6 +270,7 @@ class SensorNode:
         self.missed = 0  # sampling slots lost because the loop was blocked
         self.requests = 0
         self._sensor_faults = 0  # consecutive
+        self._in_flight_since = None  # ticks when the pending request started
         self.last_error = None
 
     # ---- the loop ------------------------------------------------------------------------
@@ -326,7 +328,12 @@ class SensorNode:
         return min(wait, 250)  # LED blink granularity; WiFi/NTP polls
 
     def healthy(self):
-        return self._sensor_faults < self.settings.sensor_fault_limit
+        """Sensor answering and no request stuck beyond 4 x HTTP_TIMEOUT_S: else the watchdog
+        is starved and resets the board."""
+        if self._sensor_faults >= self.settings.sensor_fault_limit:
+            return False
+        since = self._in_flight_since
+        return since is None or time.ticks_diff(self._clock.ticks_ms(), since) < self.settings.http_timeout_s * 4000
 
     # ---- sampling ------------------------------------------------------------------------
     def sample(self, now):
@@ -371,11 +378,14 @@ class SensorNode:
         body = self.encode(count)
         self.requests += 1
         dropped_before = self.queue.dropped
+        self._in_flight_since = now
         try:
             status, text = await self._transport.post(self.settings.produce_url, HEADERS, body)
         except OSError as exc:
             self._fail(self._clock.ticks_ms(), "bridge unreachable: %s" % (describe_oserror(exc),))
             return
+        finally:
+            self._in_flight_since = None
         now = self._clock.ticks_ms()
         # Readings pushed while the request was out may have overflowed the queue and pushed
         # out some of this batch (the oldest): those are no longer at the head to discard.

@@ -212,6 +212,31 @@ async def test_watchdog_is_fed_only_while_the_loop_is_healthy():
     assert not rig.node.healthy()
 
 
+async def test_watchdog_is_starved_while_a_request_hangs():
+    rig = Rig(HTTP_TIMEOUT_S=5)
+    await rig.boot()
+    await rig.run_for(3000)
+    real_post = rig.transport.post
+    feeds = []
+
+    async def stuck_post(url, headers, body):
+        # the ticker keeps running while the request hangs (the board's run())
+        for _ in range(30):
+            rig.clock.advance(1000)
+            rig.node.tick()
+            feeds.append(rig.wdt.feeds)
+        return await real_post(url, headers, body)
+
+    rig.transport.post = stuck_post
+    await rig.node.step()
+    rig.transport.post = real_post
+    growth = [b - a for a, b in zip(feeds, feeds[1:])]
+    assert all(g == 1 for g in growth[:18]), growth  # fed during the first 20 s
+    assert all(g == 0 for g in growth[20:]), growth  # then starved: the WDT would reset
+    await rig.run_for(3000)
+    assert rig.node.healthy() and rig.wdt.feeds > feeds[-1]
+
+
 async def test_led_shows_state_and_respects_active_low():
     rig = Rig()
     rig.wlan.reachable = False
