@@ -31,6 +31,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+mkdir -p build/bench
+# One run at a time: a second one would reuse (and delete) this run's broker directory and ports.
+exec 9>build/bench/frontend.lock
+flock -n 9 || { echo "another frontend benchmark is running (build/bench/frontend.lock)"; exit 1; }
 rm -rf "$WORK" && mkdir -p "$WORK"
 [[ -f services/frontend/target/frontend.jar && -d build/kafka/libs ]] \
   || mvn -B -ntp -q -DskipTests install -pl services/frontend,tools/kafka-dist -am
