@@ -1,5 +1,6 @@
 package io.kafkaedge.testkit;
 
+import com.github.dockerjava.api.model.Ulimit;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -18,6 +19,10 @@ final class ContainerKafka implements KafkaFixture {
         KafkaContainer container = new KafkaContainer(DockerImageName.parse(image)
                 .asCompatibleSubstituteFor("apache/kafka"))
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                // Explicit limits: podman's Docker API otherwise raises nproc/nofile beyond the hard
+                // limits of sandboxes and CI runners ("error setting rlimit type 6").
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withUlimits(new Ulimit[] {
+                    new Ulimit("nproc", 4096L, 4096L), new Ulimit("nofile", 4096L, 4096L)}))
                 .withStartupTimeout(READY_TIMEOUT);
         container.start();
         return new ContainerKafka(container);
