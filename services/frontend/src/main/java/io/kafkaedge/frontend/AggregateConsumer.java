@@ -117,6 +117,12 @@ public final class AggregateConsumer implements AutoCloseable {
         return assigned && rebuildTargets.isEmpty();
     }
 
+    /** False once the consumer thread has died (an unrecoverable Kafka error): liveness fails, the pod restarts. */
+    public boolean alive() {
+        Thread t = thread;
+        return t == null || t.isAlive() || !running;
+    }
+
     private void run() {
         try {
             awaitBroker();

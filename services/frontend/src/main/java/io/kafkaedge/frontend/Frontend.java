@@ -98,6 +98,26 @@ public final class Frontend implements AutoCloseable {
         };
     }
 
+    /** Liveness: the Kafka consumer thread is still running. */
+    public HealthCheck liveness() {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.LIVENESS;
+            }
+
+            @Override
+            public String name() {
+                return "kafka-consumer";
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                return HealthCheckResponse.builder().status(consumer.alive()).build();
+            }
+        };
+    }
+
     @Override
     public void close() {
         evictor.shutdownNow();

@@ -42,10 +42,11 @@ public final class Main {
         System.out.println("frontend listening on http://localhost:" + server.port());
     }
 
-    /** Health (readiness = state rebuilt from Kafka) and Prometheus metrics under /observe. */
+    /** Health (readiness = state rebuilt from Kafka, liveness = consumer running) and Prometheus metrics under /observe. */
     static ObserveFeature observe(Frontend frontend) {
         return ObserveFeature.builder()
-                .addObserver(HealthObserver.builder().details(true).addCheck(frontend.readiness()).build())
+                .addObserver(HealthObserver.builder().details(true).addCheck(frontend.readiness())
+                        .addCheck(frontend.liveness()).build())
                 .addObserver(MetricsObserver.create())
                 .build();
     }

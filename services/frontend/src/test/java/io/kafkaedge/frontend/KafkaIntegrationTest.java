@@ -160,6 +160,7 @@ class KafkaIntegrationTest {
     void rebuildsAllSitesFromKafkaAndSkipsMalformedRecords() throws Exception {
         startFrontend();
         awaitRebuilt();
+        assertThat(get("/observe/health/live").body()).contains("\"kafka-consumer\"", "\"UP\"");
         assertThat(ids()).containsExactly("brno-roof", "prague-balcony", "prague-garden");
         JsonNode sites = json("/api/sites");
         assertThat(sites.toString()).contains("{\"site\":\"brno\",\"sensors\":1,\"stale\":0}",
