@@ -12,8 +12,11 @@ for scenario in roles/*/molecule/default/molecule.yml; do
   scenarios+=("$(basename "$(dirname "$(dirname "$(dirname "$scenario")")")")")
 done
 
+# `molecule test` destroys its instances itself; only a scenario that was interrupted or failed
+# may leave one behind.
+pending=()
 cleanup() {
-  for role in "${scenarios[@]}"; do
+  for role in "${pending[@]}"; do
     (cd "roles/$role" && molecule destroy >/dev/null 2>&1) || true
   done
 }
@@ -28,8 +31,9 @@ export MOLECULE_IMAGE
 
 rc=0
 for role in "${scenarios[@]}"; do
+  pending+=("$role")
   tests/junit.py run --out "$RESULTS_DIR" --name "molecule $role: converge, idempotence, verify" -- \
     bash -c "cd roles/$role && molecule test > '$PWD/$log_dir/$role.log' 2>&1 || { tail -120 '$PWD/$log_dir/$role.log'; exit 1; }" \
-    || rc=1
+    && unset 'pending[-1]' || rc=1
 done
 exit $rc
