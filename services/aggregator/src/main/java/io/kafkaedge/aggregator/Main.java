@@ -6,7 +6,7 @@ import java.util.logging.Logger;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -31,9 +31,8 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        Config.global(config);
         AggregatorSettings settings = AggregatorSettings.from(config);
-        MeterRegistry registry = Metrics.globalRegistry();
+        MeterRegistry registry = Services.get(MeterRegistry.class);
 
         AggregatorStreams streams = AggregatorStreams.create(settings, new MeterPipelineMetrics(registry),
                 Clock.systemUTC());

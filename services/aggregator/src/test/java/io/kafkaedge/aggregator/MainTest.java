@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Optional;
 
 import io.helidon.http.Status;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -90,7 +91,7 @@ class MainTest {
 
     @Test
     void metricsUseTheFixedNames() {
-        MeterPipelineMetrics meters = new MeterPipelineMetrics(Metrics.globalRegistry());
+        MeterPipelineMetrics meters = new MeterPipelineMetrics(Services.get(MeterRegistry.class));
         meters.accepted();
         meters.rejected(Reason.OUT_OF_RANGE);
         meters.late();
