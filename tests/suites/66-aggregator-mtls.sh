@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The aggregator over mutual TLS, configured the way services/aggregator/README.md documents for a
+# Strimzi KafkaUser: a real KRaft broker (build/kafka/libs) with an SSL listener that requires
+# client certificates, PKCS12 key/trust stores from a throw-away CA (keytool), and the aggregator
+# jar configured only through AGGREGATOR_KAFKA_* environment variables. Without a client
+# certificate it must fail (and exit 1); with one it must become ready, and SIGTERM must close it.
+set -euo pipefail
+WORK=$PWD/build/mtls
+PORT=${MTLS_KAFKA_PORT:-39692}
+HTTP=${MTLS_AGGREGATOR_PORT:-38592}
+PASS=test-only-$RANDOM$RANDOM
+LIBS="$PWD/build/kafka/libs/*"
+broker_pid= agg_pid=
+
+cleanup() {
+  [[ -n $agg_pid ]] && kill "$agg_pid" 2>/dev/null && wait "$agg_pid" 2>/dev/null || true
+  [[ -n $broker_pid ]] && kill "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+[[ -d build/kafka/libs ]] || mvn -B -ntp -q -DskipTests install -pl tools/kafka-dist
+[[ -f services/aggregator/target/aggregator.jar ]] || mvn -B -ntp -q -DskipTests install -pl services/aggregator -am
+rm -rf "$WORK" && mkdir -p "$WORK"
+
+# A CA, and broker and user certificates signed by it (what Strimzi's cluster CA and KafkaUser give).
+kt() { keytool "$@" >>"$WORK/keytool.log" 2>&1; }
+kt -genkeypair -alias ca -keyalg RSA -keysize 2048 -dname CN=mtls-test-ca -ext bc:c -validity 2 \
+  -keystore "$WORK/ca-key.p12" -storetype PKCS12 -storepass "$PASS"
+kt -exportcert -alias ca -keystore "$WORK/ca-key.p12" -storepass "$PASS" -rfc -file "$WORK/ca.pem"
+kt -importcert -alias ca -file "$WORK/ca.pem" -keystore "$WORK/ca.p12" -storetype PKCS12 -storepass "$PASS" -noprompt
+for name in broker user; do
+  kt -genkeypair -alias "$name" -keyalg RSA -keysize 2048 -dname "CN=$name" -validity 2 \
+    -keystore "$WORK/$name.p12" -storetype PKCS12 -storepass "$PASS"
+  kt -certreq -alias "$name" -keystore "$WORK/$name.p12" -storepass "$PASS" -file "$WORK/$name.csr"
+  kt -gencert -alias ca -keystore "$WORK/ca-key.p12" -storepass "$PASS" -infile "$WORK/$name.csr" \
+    -outfile "$WORK/$name.pem" -ext SAN=dns:localhost,ip:127.0.0.1 -validity 2
+  kt -importcert -alias ca -file "$WORK/ca.pem" -keystore "$WORK/$name.p12" -storepass "$PASS" -noprompt
+  kt -importcert -alias "$name" -file "$WORK/$name.pem" -keystore "$WORK/$name.p12" -storepass "$PASS"
+done
+
+cat > "$WORK/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$((PORT + 1))
+listeners=SSL://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$((PORT + 1))
+advertised.listeners=SSL://127.0.0.1:$PORT
+inter.broker.listener.name=SSL
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=SSL:SSL,CONTROLLER:PLAINTEXT
+ssl.client.auth=required
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$WORK/broker.p12
+ssl.keystore.password=$PASS
+ssl.truststore.type=PKCS12
+ssl.truststore.location=$WORK/ca.p12
+ssl.truststore.password=$PASS
+log.dirs=$WORK/data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+PROPS
+cat > "$WORK/client.properties" <<PROPS
+security.protocol=SSL
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$WORK/user.p12
+ssl.keystore.password=$PASS
+ssl.truststore.type=PKCS12
+ssl.truststore.location=$WORK/ca.p12
+ssl.truststore.password=$PASS
+PROPS
+java -cp "$LIBS" kafka.tools.StorageTool format --standalone \
+  -t "$(java -cp "$LIBS" kafka.tools.StorageTool random-uuid 2>/dev/null)" -c "$WORK/server.properties" >"$WORK/format.log" 2>&1
+java -Xmx512m -cp "$LIBS" kafka.Kafka "$WORK/server.properties" >"$WORK/broker.log" 2>&1 &
+broker_pid=$!
+for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.5; done
+for topic in sensor-data sensor-data-aggregated sensor-data-dlq; do
+  java -cp "$LIBS" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" \
+    --command-config "$WORK/client.properties" --create --topic "$topic" --partitions 1 --replication-factor 1 >/dev/null 2>>"$WORK/topics.log"
+done
+
+# aggregator STATE-DIR [extra environment...]: the jar with the documented mTLS variables
+aggregator() {
+  local state=$1; shift
+  exec env SERVER_PORT="$HTTP" AGGREGATOR_SITE=mtls AGGREGATOR_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$PORT" \
+    AGGREGATOR_KAFKA_SECURITY_PROTOCOL=SSL AGGREGATOR_KAFKA_REPLICATION_FACTOR=1 \
+    AGGREGATOR_KAFKA_SSL_TRUSTSTORE_LOCATION="$WORK/ca.p12" AGGREGATOR_KAFKA_SSL_TRUSTSTORE_PASSWORD="$PASS" \
+    AGGREGATOR_KAFKA_STATE_DIR="$WORK/$state" "$@" \
+    java -Xmx256m -jar services/aggregator/target/aggregator.jar
+}
+export -f aggregator
+export WORK PORT HTTP PASS
+
+rc=0
+# Crash-only: authentication fails, Streams goes to ERROR, the process exits with status 1.
+tests/junit.py run --out "$RESULTS_DIR" --name "aggregator without a client certificate fails authentication and exits 1" -- \
+  bash -c 'status=0; timeout 120 bash -c "aggregator state-nocert" >"$WORK/aggregator-nocert.log" 2>&1 || status=$?
+           [[ $status == 1 ]] && grep -q SslAuthenticationException "$WORK/aggregator-nocert.log"' || rc=1
+
+aggregator state-mtls AGGREGATOR_KAFKA_SSL_KEYSTORE_LOCATION="$WORK/user.p12" \
+  AGGREGATOR_KAFKA_SSL_KEYSTORE_PASSWORD="$PASS" >"$WORK/aggregator-mtls.log" 2>&1 &
+agg_pid=$!
+tests/junit.py run --out "$RESULTS_DIR" --name "aggregator with a PKCS12 KafkaUser keystore becomes ready over mTLS" -- \
+  bash -c 'for i in $(seq 1 120); do
+             [[ $(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$HTTP/observe/health/ready") == 200 ]] && exit 0
+             sleep 1
+           done; exit 1' || rc=1
+# SIGTERM: Streams closes (the last commit) and the process exits.
+tests/junit.py run --out "$RESULTS_DIR" --name "aggregator closes Kafka Streams on SIGTERM and exits" -- \
+  bash -c "kill -TERM $agg_pid; for i in \$(seq 1 60); do kill -0 $agg_pid 2>/dev/null || break; sleep 0.5; done
+           ! kill -0 $agg_pid 2>/dev/null && grep -q 'Kafka Streams closed' '$WORK/aggregator-mtls.log'" || rc=1
+exit $rc
