@@ -62,7 +62,7 @@ tests/junit.py run --out "$RESULTS_DIR" --name "aggregator image: counts an acce
 
 podman run -d --name kafka-edge-smoke-frontend --network host \
   -e SERVER_PORT="$FE_PORT" \
-  -e FRONTEND_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+  -e KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT" \
   "$REGISTRY/frontend:$VERSION" >/dev/null
 tests/junit.py run --out "$RESULTS_DIR" --name "frontend image: ready and serving the map page" -- \
   bash -c "wait_http http://127.0.0.1:$FE_PORT/observe/health/ready 120 && wait_http http://127.0.0.1:$FE_PORT/ 30 '<html|<!DOCTYPE|<!doctype'" || rc=1
