@@ -94,7 +94,7 @@ def test_every_sensor_window_arrives_at_hq(deployment):
     first_full = lib.window_start(time.time()) + W
     # >= 3 complete windows after every sensor is up
     until = first_full + 3 * W
-    lib.poll("3 windows to pass", lambda: closed_before(time.time()) >= until, 3 * W + 60, interval=1)
+    lib.poll("3 windows to pass", lambda: closed_before(time.time()) >= until, 4 * W + lib.GRACE_S + 60, interval=1)
     expected, got = wait_all_at_hq(tail, first_full, until, timeout=60)
     assert {s for s, _ in expected} == sensors_in_log() and len({s for s, _ in expected}) == SENSORS
     assert len({w for _, w in expected}) >= 3
@@ -219,7 +219,7 @@ def _fault_window(deployment, name: str, action) -> None:
     action(deployment["supervisor"])
     REPORT[f"{name}_fault_s"] = time.monotonic() - t0
     until = lib.window_start(time.time()) + W  # the window running when the fault ended
-    lib.poll("the window after the fault to close", lambda: closed_before(time.time()) >= until, 2 * W + 30)
+    lib.poll("the window after the fault to close", lambda: closed_before(time.time()) >= until, 2 * W + lib.GRACE_S + 30)
     t1 = time.monotonic()
     expected, got = wait_all_at_hq(tail, before, until, timeout=180)
     REPORT[f"{name}_recovery_s"] = time.monotonic() - t1
