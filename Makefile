@@ -8,6 +8,8 @@ MAKEFLAGS += --no-builtin-rules --warn-undefined-variables
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 INVENTORY ?= inventory/local
+SUITES ?=
+BENCH ?=
 VENV := $(ROOT)/.venv
 JAVA_HOME := $(shell $(ROOT)/scripts/java-home.sh 2>/dev/null)
 JAVA_MAJOR := $(shell $(JAVA_HOME)/bin/java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $$2}')
@@ -90,11 +92,11 @@ images: setup ## Build both service images offline (local base image + Jib) and 
 
 ## ---- quality ------------------------------------------------------------------------------
 .PHONY: test
-test: setup ## Run every test suite; ends with "N passed, M failed"
+test: build ## Run every test suite; ends with "N passed, M failed"
 	tests/run_suites.py
 
 .PHONY: test-only
-test-only: ## Run the suites whose names contain SUITES (e.g. make test-only SUITES="lint java")
+test-only: build ## Run the suites whose names contain SUITES (e.g. make test-only SUITES="lint java")
 	tests/run_suites.py $(SUITES)
 
 .PHONY: lint
@@ -104,7 +106,7 @@ lint: $(STAMPS)/venv ## yamllint + ansible-lint (production profile)
 
 .PHONY: bench
 bench: setup ## Run the benchmarks (prints BENCH lines, writes build/bench/*.json)
-	scripts/bench.sh $(or $(BENCH),)
+	scripts/bench.sh $(BENCH)
 
 .PHONY: clean
 clean: ## Remove build outputs (keeps .venv and node_modules)
