@@ -17,6 +17,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/lib.bash
+source bench/lib.bash
 : "${JAVA_HOME:?JAVA_HOME must point at a JDK 21+ (make sets it)}"
 JAVA=$JAVA_HOME/bin/java
 SENSORS=${BENCH_SENSORS:-10000}
@@ -35,11 +37,7 @@ cleanup() {
 trap cleanup EXIT
 
 rm -rf "$WORK" && mkdir -p "$WORK"
-[[ -f services/aggregator/target/aggregator.jar && -d build/kafka/libs ]] \
-  || mvn -B -ntp -q -DskipTests install -pl services/aggregator,tools/kafka-dist -am
-mvn -B -ntp -q -pl services/aggregator test-compile
-mvn -B -ntp -q -pl services/aggregator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt"
-BENCH_CP="services/aggregator/target/test-classes:services/aggregator/target/classes:$(cat "$WORK/cp.txt")"
+BENCH_CP=$(bench_classpath aggregator "$WORK")
 
 scripts/kafka-broker.sh start "$WORK/broker" "$KAFKA_PORT"
 

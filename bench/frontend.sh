@@ -11,6 +11,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/lib.bash
+source bench/lib.bash
 : "${JAVA_HOME:?JAVA_HOME must point at a JDK 21+ (make sets it)}"
 JAVA=$JAVA_HOME/bin/java
 SENSORS=${BENCH_SENSORS:-10000}
@@ -36,11 +38,7 @@ mkdir -p build/bench
 exec 9>build/bench/frontend.lock
 flock -n 9 || { echo "another frontend benchmark is running (build/bench/frontend.lock)"; exit 1; }
 rm -rf "$WORK" && mkdir -p "$WORK"
-[[ -f services/frontend/target/frontend.jar && -d build/kafka/libs ]] \
-  || mvn -B -ntp -q -DskipTests install -pl services/frontend,tools/kafka-dist -am
-mvn -B -ntp -q -pl services/frontend test-compile
-mvn -B -ntp -q -pl services/frontend dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$ROOT/$WORK/cp.txt"
-BENCH_CP="services/frontend/target/test-classes:services/frontend/target/classes:$(cat "$WORK/cp.txt")"
+BENCH_CP=$(bench_classpath frontend "$WORK")
 
 scripts/kafka-broker.sh start "$WORK/broker" "$KAFKA_PORT"
 echo "loading $SENSORS sensors × $MINUTES minutes"
