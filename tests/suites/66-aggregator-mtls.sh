@@ -106,10 +106,17 @@ tests/junit.py run --out "$RESULTS_DIR" --name "aggregator with a PKCS12 KafkaUs
              [[ $(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$HTTP/observe/health/ready") == 200 ]] && exit 0
              sleep 1
            done; exit 1' || rc=1
-# SIGTERM: Streams closes (the last commit) and the process exits — within the shutdown timeout
-# (aggregator.shutdown.seconds, 30 s) plus JVM exit; the wait leaves room for a loaded machine.
-tests/junit.py run --out "$RESULTS_DIR" --name "aggregator closes Kafka Streams on SIGTERM and exits" -- \
-  bash -c "kill -TERM $agg_pid; for i in \$(seq 1 150); do kill -0 $agg_pid 2>/dev/null || break; sleep 0.5; done
-           if kill -0 $agg_pid 2>/dev/null; then jcmd $agg_pid Thread.print 2>&1 | tee '$WORK/aggregator-threads.txt'; exit 1; fi
-           grep -q 'Kafka Streams closed' '$WORK/aggregator-mtls.log'" || rc=1
+# SIGTERM: the shutdown handler closes Streams (the last commit) and the JVM exits with 143 within
+# the shutdown timeout (aggregator.shutdown.seconds, 30 s) plus a margin for a loaded machine.
+# The exit status is the verdict: the "Kafka Streams closed" log line is only evidence, since
+# JUL's own shutdown hook may drop lines logged by concurrent shutdown hooks.
+kill -TERM "$agg_pid"
+( sleep 75; jcmd "$agg_pid" Thread.print >"$WORK/aggregator-threads.txt" 2>&1; kill -9 "$agg_pid" ) 2>/dev/null &
+watchdog=$!
+agg_status=0
+wait "$agg_pid" || agg_status=$?
+kill "$watchdog" 2>/dev/null || true
+tests/junit.py run --out "$RESULTS_DIR" --name "aggregator closes Kafka Streams on SIGTERM and exits (143)" -- \
+  bash -c "grep -h 'Kafka Streams closed' '$WORK/aggregator-mtls.log' || echo 'no close line logged (JUL may have shut down first)'
+           echo 'exit status $agg_status'; [[ $agg_status == 143 ]]" || rc=1
 exit $rc
