@@ -101,7 +101,11 @@ def failed_cases(results: Path) -> list[str]:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    results = Path(args.dir)
+    return summarize(Path(args.dir))
+
+
+def summarize(results: Path) -> int:
+    """Print per-suite counts and the closing `N passed, M failed` line; 1 when anything failed."""
     per_suite = count(results) if results.exists() else {}
     passed = sum(v[0] for v in per_suite.values())
     failed = sum(v[1] for v in per_suite.values())

@@ -83,8 +83,7 @@ def main(argv: list[str]) -> int:
     for path in suites:
         run_suite(path)
     print(f"\nall suites in {time.monotonic() - started:.0f}s; logs in {LOGS.relative_to(ROOT)}/")
-    args = type("A", (), {"dir": str(RESULTS)})
-    return junit.cmd_summary(args)
+    return junit.summarize(RESULTS)
 
 
 if __name__ == "__main__":
