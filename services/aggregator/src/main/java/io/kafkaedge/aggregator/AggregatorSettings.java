@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import io.helidon.config.Config;
-import io.kafkaedge.aggregator.topology.AggregatorTopology;
 import io.kafkaedge.aggregator.topology.TopologySettings;
 
 /**
@@ -60,7 +59,6 @@ public record AggregatorSettings(TopologySettings topology, Map<String, String> 
     /** The Kafka Streams configuration. */
     public Properties streamsProperties() {
         Properties properties = new Properties();
-        properties.putAll(AggregatorTopology.streamsConfig());
         properties.putAll(new LinkedHashMap<>(kafka));
         return properties;
     }

@@ -1,7 +1,5 @@
 package io.kafkaedge.aggregator.topology;
 
-import java.time.Instant;
-
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** One sensor's closed window, topic {@code sensor-data-aggregated} (contract in DESIGN.md). */
@@ -15,18 +13,6 @@ public record Aggregate(String sensorId, String site, String windowStart, String
     @JsonPropertyOrder({"avg", "min", "max"})
     public record Summary(double avg, double min, double max) {
 
-        static Summary of(Stat stat, long count) {
-            return new Summary(stat.sum() / count, stat.min(), stat.max());
-        }
     }
 
-    static Aggregate of(String site, long windowStartMs, long windowEndMs, WindowStats stats) {
-        return new Aggregate(stats.sensorId(), site,
-                Instant.ofEpochMilli(windowStartMs).toString(), Instant.ofEpochMilli(windowEndMs).toString(),
-                stats.count(),
-                Summary.of(stats.temperature(), stats.count()),
-                Summary.of(stats.humidity(), stats.count()),
-                Summary.of(stats.pressure(), stats.count()),
-                stats.latitude(), stats.longitude());
-    }
 }

@@ -1,14 +1,9 @@
 package io.kafkaedge.aggregator.topology;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Dead letters: the original key and value bytes, the original headers, and {@code dlq.*} headers
@@ -31,62 +26,5 @@ final class DeadLetters {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Records the deserializer rejected. */
-    static final class Rejected implements FixedKeyProcessor<Bytes, ParseResult, byte[]> {
-
-        private final PipelineMetrics metrics;
-        private FixedKeyProcessorContext<Bytes, byte[]> context;
-
-        Rejected(PipelineMetrics metrics) {
-            this.metrics = metrics;
-        }
-
-        @Override
-        public void init(FixedKeyProcessorContext<Bytes, byte[]> context) {
-            this.context = context;
-        }
-
-        @Override
-        public void process(FixedKeyRecord<Bytes, ParseResult> record) {
-            ParseResult.Rejected rejected = (ParseResult.Rejected) record.value();
-            SensorReading.Origin origin = context.recordMetadata()
-                    .map(m -> new SensorReading.Origin(m.topic(), m.partition(), m.offset()))
-                    .orElse(SensorReading.Origin.UNKNOWN);
-            metrics.rejected(rejected.reason());
-            context.forward(record
-                    .withHeaders(headers(record.headers(), rejected.reason(), rejected.detail(), origin))
-                    .withValue(rejected.raw()));
-        }
-    }
-
-    /** Valid readings that arrived after their window closed (counted by {@link LatenessGate}). */
-    static final class Late implements FixedKeyProcessor<Bytes, LatenessGate.Gated, byte[]> {
-
-        private final long windowMs;
-        private final long graceMs;
-        private FixedKeyProcessorContext<Bytes, byte[]> context;
-
-        Late(long windowMs, long graceMs) {
-            this.windowMs = windowMs;
-            this.graceMs = graceMs;
-        }
-
-        @Override
-        public void init(FixedKeyProcessorContext<Bytes, byte[]> context) {
-            this.context = context;
-        }
-
-        @Override
-        public void process(FixedKeyRecord<Bytes, LatenessGate.Gated> record) {
-            SensorReading reading = record.value().reading();
-            long start = record.timestamp() - record.timestamp() % windowMs;
-            String detail = "window [" + Instant.ofEpochMilli(start) + ", "
-                    + Instant.ofEpochMilli(start + windowMs) + ") closed (grace " + graceMs + " ms)";
-            context.forward(record
-                    .withHeaders(headers(record.headers(), Reason.LATE, detail, reading.origin()))
-                    .withValue(reading.raw()));
-        }
     }
 }

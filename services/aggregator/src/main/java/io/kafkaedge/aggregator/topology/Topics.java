@@ -7,8 +7,11 @@ public final class Topics {
     public static final String AGGREGATED = "sensor-data-aggregated";
     public static final String DLQ = "sensor-data-dlq";
 
-    /** Window store; its changelog is {@code <application.id>-sensor-windows-changelog}. */
-    public static final String WINDOW_STORE = "sensor-windows";
+    /**
+     * Open windows (key-value store, one entry per sensor and window); its changelog is
+     * {@code <application.id>-sensor-window-state-changelog}.
+     */
+    public static final String WINDOW_STORE = "sensor-window-state";
     /** Re-keying topic {@code <application.id>-rekeyed-repartition} for readings not keyed by sensor id. */
     public static final String REKEY = "rekeyed";
 
