@@ -240,14 +240,67 @@ def test_aggregator_sigkill_mid_window_loses_and_duplicates_nothing(deployment):
     assert sup.status()["aggregator"] == "RUNNING"
 
 
-def test_hq_down_for_60s_loses_nothing(deployment):
+HQ_OUTAGE_S = 90
+CONNECT = f"http://127.0.0.1:{lib.VARS['local_mirrormaker_rest_port']}"
+CONNECTOR = f"{lib.SITE}-to-hq"
+
+
+def connector_status() -> dict:
+    return lib.get_json(f"{CONNECT}/connectors/{CONNECTOR}/status")
+
+
+def connector_and_tasks_running() -> dict | None:
+    status = connector_status()
+    states = [status["connector"]["state"]] + [t["state"] for t in status["tasks"]]
+    return status if status["tasks"] and set(states) == {"RUNNING"} else None
+
+
+def test_connect_state_lives_at_the_edge(deployment):
+    """The distributed worker's group and config/offset/status topics are on the edge broker, none at HQ,
+    and the connector runs there with its producer pointed at HQ (the K3s KafkaConnect's shape)."""
+    lib.poll("the connector and its task RUNNING", connector_and_tasks_running, 60)
+    edge = lib.kafka_tool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server",
+                          f"127.0.0.1:{lib.VARS['local_kafka_edge_port']}", "--list", timeout=90)
+    hq = lib.kafka_tool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server",
+                        f"127.0.0.1:{lib.VARS['local_kafka_hq_port']}", "--list", timeout=90)
+    assert edge.returncode == 0 and hq.returncode == 0, edge.stderr[-2000:] + hq.stderr[-2000:]
+    internal = {f"mm2-connect-{kind}" for kind in ("configs", "offsets", "status")}
+    assert internal <= set(edge.stdout.split()), edge.stdout
+    assert not internal & set(hq.stdout.split()), hq.stdout
+    assert not [t for t in hq.stdout.split() if "mm2" in t or "connect" in t], hq.stdout
+    config = lib.get_json(f"{CONNECT}/connectors/{CONNECTOR}/config")
+    assert config["producer.override.bootstrap.servers"] == f"localhost:{lib.VARS['local_kafka_hq_tls_port']}"
+    assert config["source.consumer.isolation.level"] == "read_committed"
+    # Only references to the PEM files cross the REST API and the config topic, never the key.
+    assert config["producer.override.ssl.keystore.key"].startswith("${certs:"), config
+    assert "PRIVATE KEY" not in json.dumps(config)
+
+
+def test_hq_down_for_90s_loses_nothing_and_the_task_resumes_in_place(deployment):
+    sup = deployment["supervisor"]
+    worker_pid = sup.pid("mirrormaker")
+    seen: dict[str, set] = {"during": set()}
+
     def outage(s: lib.Supervisor):
         s.run("stop", "hq-kafka")
         assert s.status()["hq-kafka"] == "STOPPED"
-        time.sleep(60)  # the outage itself: sensors, aggregator and MirrorMaker 2 keep running
+        deadline = time.monotonic() + HQ_OUTAGE_S
+        while time.monotonic() < deadline:  # sensors, aggregator and MirrorMaker 2 keep running
+            try:
+                status = connector_status()
+                seen["during"].update(t["state"] for t in status["tasks"])
+            except (OSError, ValueError):
+                seen["during"].add("REST-UNAVAILABLE")
+            time.sleep(5)
         s.run("start", "hq-kafka")
         s.wait_running("hq-kafka")
     _fault_window(deployment, "hq_down", outage)
+    # Resumed by itself: the same worker process, connector and task RUNNING, no restart.
+    assert sup.pid("mirrormaker") == worker_pid, "the Connect worker was restarted during the HQ outage"
+    status = lib.poll("the connector and its task RUNNING after the outage", connector_and_tasks_running, 60)
+    assert "FAILED" not in seen["during"], f"the task failed during the outage: {seen['during']}"
+    assert status["tasks"][0]["worker_id"] == f"127.0.0.1:{lib.VARS['local_mirrormaker_rest_port']}"
+    REPORT["hq_down_outage_s"] = HQ_OUTAGE_S
 
 
 def test_mirrormaker_sigkill_loses_nothing(deployment):
@@ -255,6 +308,8 @@ def test_mirrormaker_sigkill_loses_nothing(deployment):
         old = s.kill9("mirrormaker")
         s.wait_running("mirrormaker", timeout=120, other_than=old)
     _fault_window(deployment, "mm2_kill", kill)
+    # The restarted worker read the connector from its config topic at the edge: no playbook run needed.
+    lib.poll("the connector and its task RUNNING after the restart", connector_and_tasks_running, 60)
 
 
 def test_edge_ingestion_unreachable_for_30s_the_firmware_queue_delivers_after(deployment):
