@@ -15,6 +15,7 @@ public final class AggregateParser {
     /** The edge topic name; MirrorMaker 2 prefixes it with the source site's alias. */
     public static final String TOPIC_SUFFIX = "sensor-data-aggregated";
 
+    private static final String DOT_SUFFIX = "." + TOPIC_SUFFIX;
     private static final JsonFactory JSON = new JsonFactory();
 
     /** Why a record was rejected; the names match the aggregator's rejection reasons. */
@@ -35,7 +36,7 @@ public final class AggregateParser {
     }
 
     /** Fields as read, boxed so that a missing one is told apart from a zero. */
-    private static final class Wire {
+    static final class Wire {
         String sensorId;
         String site;
         String windowStart;
@@ -52,14 +53,34 @@ public final class AggregateParser {
     }
 
     /**
-     * Parses one record value read from {@code topic}. A streaming parse (no data binding): the
-     * frontend reads every aggregate of the last 24 h on start, millions of records.
+     * Parses one record value read from {@code topic}. The frontend reads every aggregate of the
+     * last 24 h on start, millions of records: the aggregator's plain encoding is read by
+     * {@link LeanAggregateReader}, anything else by a streaming parse (no data binding), which
+     * also decides every rejection.
      */
     public static Aggregate parse(String topic, byte[] value) throws MalformedAggregateException {
         if (value == null || value.length == 0) {
             throw new MalformedAggregateException(Reason.NOT_JSON, "empty value");
         }
         Wire w = new Wire();
+        if (!LeanAggregateReader.read(value, w)) {
+            w = new Wire();
+            stream(value, w);
+        }
+        return validate(topic, w);
+    }
+
+    /** {@link #parse} with the streaming parser alone (the reference the lean reader is tested against). */
+    static Aggregate parseStreaming(String topic, byte[] value) throws MalformedAggregateException {
+        if (value == null || value.length == 0) {
+            throw new MalformedAggregateException(Reason.NOT_JSON, "empty value");
+        }
+        Wire w = new Wire();
+        stream(value, w);
+        return validate(topic, w);
+    }
+
+    private static void stream(byte[] value, Wire w) throws MalformedAggregateException {
         try (JsonParser p = JSON.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedAggregateException(Reason.NOT_JSON, "not a JSON object");
@@ -94,7 +115,6 @@ public final class AggregateParser {
         } catch (IOException e) {
             throw new MalformedAggregateException(Reason.NOT_JSON, e.getMessage());
         }
-        return validate(topic, w);
     }
 
     private static Aggregate validate(String topic, Wire w) throws MalformedAggregateException {
@@ -164,7 +184,7 @@ public final class AggregateParser {
      */
     public static String siteFromTopic(String topic) {
         int dot = topic.indexOf('.');
-        if (dot <= 0 || !topic.endsWith("." + TOPIC_SUFFIX)) {
+        if (dot <= 0 || !topic.endsWith(DOT_SUFFIX)) {
             return "unknown";
         }
         return topic.substring(0, dot);
@@ -173,10 +193,21 @@ public final class AggregateParser {
     private static Aggregate.Stats stats(String name, Double[] s, double lo, double hi)
             throws MalformedAggregateException {
         required(name, s);
-        return new Aggregate.Stats(
-                range(name + ".avg", required(name + ".avg", s[0]), lo, hi),
-                range(name + ".min", required(name + ".min", s[1]), lo, hi),
-                range(name + ".max", required(name + ".max", s[2]), lo, hi));
+        return new Aggregate.Stats(entry(name, ".avg", s[0], lo, hi), entry(name, ".min", s[1], lo, hi),
+                entry(name, ".max", s[2], lo, hi));
+    }
+
+    /** One of avg, min, max: present and in range; its name is only built for the message. */
+    private static double entry(String name, String key, Double value, double lo, double hi)
+            throws MalformedAggregateException {
+        if (value == null) {
+            throw new MalformedAggregateException(Reason.MISSING_FIELD, name + key + " is missing");
+        }
+        double v = value;
+        if (!(v >= lo && v <= hi)) {
+            return range(name + key, v, lo, hi);
+        }
+        return v;
     }
 
     private static Instant instant(String name, String text) throws MalformedAggregateException {

@@ -1,8 +1,7 @@
 package io.kafkaedge.frontend;
 
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.Year;
 
 /** Fast path for the one timestamp shape the aggregator writes, {@code 2026-11-24T18:48:00Z}. */
 final class IsoInstant {
@@ -26,12 +25,33 @@ final class IsoInstant {
                 || second < 0 || second > 59) {
             return null;
         }
-        try {
-            long days = LocalDate.of(year, month, day).toEpochDay();
-            return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second);
-        } catch (DateTimeException e) {
-            return null;
+        if (month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)) {
+            return null; // what LocalDate.of rejects; Instant.parse then names the error
         }
+        return Instant.ofEpochSecond(epochDay(year, month, day) * 86_400 + hour * 3_600L + minute * 60L + second);
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> Year.isLeap(year) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /**
+     * Days since 1970-01-01 of a valid proleptic Gregorian date with {@code 0 <= year <= 9999}
+     * (what {@code LocalDate.toEpochDay} gives, without building a LocalDate for every record):
+     * years counted from March, so that the leap day ends a year, in 400-year eras of 146,097 days.
+     */
+    static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int monthFromMarch = (month + 9) % 12;
+        int dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
     }
 
     private static int digits(String s, int from, int n) {
