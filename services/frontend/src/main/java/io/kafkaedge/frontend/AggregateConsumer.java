@@ -2,17 +2,15 @@ package io.kafkaedge.frontend;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,7 +28,6 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the aggregate topics of all sites into the {@link SensorStore}. Every partition it is
@@ -41,7 +38,10 @@ public final class AggregateConsumer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AggregateConsumer.class.getName());
     private static final Duration POLL = Duration.ofMillis(500);
+    /** Smaller batches (live updates) are applied on the consumer thread once the workers are idle. */
     private static final int PARALLEL_BATCH = 1000;
+    /** Batches queued for the workers while the consumer polls on (each at most max.poll.records). */
+    private static final int MAX_IN_FLIGHT = 3;
 
     private final FrontendConfig config;
     private final SensorStore store;
@@ -52,10 +52,13 @@ public final class AggregateConsumer implements AutoCloseable {
     /** End offsets seen at assignment; a partition leaves the map once read up to there. */
     private final Map<TopicPartition, Long> rebuildTargets = new ConcurrentHashMap<>();
     private volatile boolean assigned;
-    private ExecutorService[] workers;
+    /** The batch that held the last record of the rebuild; ready once the workers have applied it. */
+    private volatile long rebuildBatch;
+    private boolean rebuildAnnounced = true;
+    private BatchWorkers workers;
     private volatile boolean running = true;
     private volatile Thread thread;
-    private KafkaConsumer<String, byte[]> consumer;
+    private KafkaConsumer<byte[], byte[]> consumer;
 
     public AggregateConsumer(FrontendConfig config, SensorStore store, SensorMetrics metrics, EventHub events,
                              Clock clock, Map<String, Object> overrides) {
@@ -80,7 +83,8 @@ public final class AggregateConsumer implements AutoCloseable {
         // A new site's topic then only adds its partitions instead of re-reading everything.
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        // The key (the sensor id) only picks the worker: hashed as bytes, never decoded.
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         FrontendConfig.Tls tls = kafka.tls();
         if (tls.enabled()) {
@@ -103,18 +107,14 @@ public final class AggregateConsumer implements AutoCloseable {
         props.putAll(overrides);
         consumer = new KafkaConsumer<>(props);
         int n = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        workers = new ExecutorService[n];
-        for (int i = 0; i < n; i++) {
-            workers[i] = Executors.newSingleThreadExecutor(
-                    Thread.ofPlatform().name("aggregate-parser-" + i).daemon().factory());
-        }
+        workers = new BatchWorkers("aggregate-parser", n, MAX_IN_FLIGHT);
         thread = Thread.ofPlatform().name("aggregate-consumer").start(this::run);
         return this;
     }
 
-    /** True once every assigned partition was read up to where it ended when assigned. */
+    /** True once every assigned partition was read, and applied, up to where it ended when assigned. */
     public boolean rebuilt() {
-        return assigned && rebuildTargets.isEmpty();
+        return assigned && rebuildTargets.isEmpty() && workers.completed() >= rebuildBatch;
     }
 
     /** False once the consumer thread has died (an unrecoverable Kafka error): liveness fails, the pod restarts. */
@@ -140,44 +140,47 @@ public final class AggregateConsumer implements AutoCloseable {
             throw e;
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            for (ExecutorService worker : workers) {
-                worker.shutdownNow();
-            }
+            workers.close();
         }
     }
 
     /**
-     * Handles a batch. Large batches (the rebuild) are parsed by several threads, split by record
-     * key so that each sensor's records stay in order on one thread.
+     * Handles a batch. Large batches (the rebuild) go to the workers, split by record key so that
+     * each sensor's records stay in order on one thread, and the consumer polls the next batch
+     * meanwhile; small ones (live updates) are applied right here once the workers are idle.
      */
-    private void process(ConsumerRecords<String, byte[]> records) {
-        int n = workers.length;
-        if (n == 1 || records.count() < PARALLEL_BATCH) {
-            records.forEach(this::handle);
+    private void process(ConsumerRecords<byte[], byte[]> records) {
+        workers.throwIfFailed();
+        if (records.isEmpty()) {
             return;
         }
-        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
-        records.forEach(all::add);
-        List<Future<?>> done = new ArrayList<>(n);
-        for (int w = 0; w < n; w++) {
-            int worker = w;
-            done.add(workers[w].submit(() -> {
-                for (ConsumerRecord<String, byte[]> record : all) {
-                    if (Math.floorMod(record.key() == null ? 0 : record.key().hashCode(), n) == worker) {
-                        handle(record);
-                    }
-                }
-            }));
+        metrics.consumed(records.count());
+        Instant reach = clock.instant().minus(config.history().retention());
+        int n = workers.threads();
+        if (records.count() < PARALLEL_BATCH && workers.idle()) {
+            records.forEach(record -> handle(record, reach));
+            return;
         }
-        for (Future<?> f : done) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WakeupException();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("processing a batch failed", e.getCause());
-            }
+        List<List<ConsumerRecord<byte[], byte[]>>> parts = new ArrayList<>(n);
+        for (int w = 0; w < n; w++) {
+            parts.add(new ArrayList<>(records.count() / n + 16));
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            parts.get(n == 1 ? 0 : Math.floorMod(Arrays.hashCode(record.key()), n)).add(record);
+        }
+        List<Runnable> work = new ArrayList<>(n);
+        for (List<ConsumerRecord<byte[], byte[]>> part : parts) {
+            work.add(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : part) {
+                    handle(record, reach);
+                }
+            });
+        }
+        try {
+            workers.submit(work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
         }
     }
 
@@ -197,8 +200,7 @@ public final class AggregateConsumer implements AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> record) {
-        metrics.consumed();
+    private void handle(ConsumerRecord<byte[], byte[]> record, Instant reach) {
         Aggregate aggregate;
         try {
             aggregate = AggregateParser.parse(record.topic(), record.value());
@@ -208,7 +210,7 @@ public final class AggregateConsumer implements AutoCloseable {
                     + record.offset() + " (" + e.reason().name().toLowerCase() + "): " + e.getMessage());
             return;
         }
-        if (aggregate.windowEnd().isBefore(clock.instant().minus(config.history().retention()))) {
+        if (aggregate.windowEnd().isBefore(reach)) {
             return; // beyond the history reach (a late or re-stamped record behind the seek point)
         }
         if (store.accept(aggregate) && events.clients() > 0) {
@@ -223,11 +225,15 @@ public final class AggregateConsumer implements AutoCloseable {
         }
         metrics.lag(lag);
         if (!rebuildTargets.isEmpty()) {
+            // Read up to here: applied once the workers are through the batches submitted so far.
+            rebuildBatch = workers.submitted();
             rebuildTargets.entrySet().removeIf(e -> !consumer.assignment().contains(e.getKey())
                     || consumer.position(e.getKey()) >= e.getValue());
-            if (rebuildTargets.isEmpty()) {
-                LOG.info(() -> "state rebuilt from Kafka: " + store.size() + " sensors");
-            }
+            rebuildAnnounced = !rebuildTargets.isEmpty();
+        }
+        if (!rebuildAnnounced && rebuilt()) {
+            rebuildAnnounced = true;
+            LOG.info(() -> "state rebuilt from Kafka: " + store.size() + " sensors");
         }
     }
 

@@ -43,8 +43,8 @@ public final class SensorMetrics implements SensorStore.Listener, AutoCloseable 
                 .description("Records behind the end of the aggregate topics, summed over partitions"));
     }
 
-    public void consumed() {
-        consumed.increment();
+    public void consumed(long records) {
+        consumed.increment(records);
     }
 
     public void rejected() {

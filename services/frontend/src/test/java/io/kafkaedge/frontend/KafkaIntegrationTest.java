@@ -240,4 +240,31 @@ class KafkaIntegrationTest {
         assertThat(metrics).contains("frontend_records_consumed_total");
     }
 
+    /** Batches this large go to the parser threads while the consumer polls on: ready means applied. */
+    @Test
+    @Order(4)
+    void readyOnlyOnceBatchesOnTheParserThreadsAreApplied() throws Exception {
+        int sensors = 20;
+        int minutes = 300;
+        kafka.createTopics(2, List.of("bulk.sensor-data-aggregated"));
+        for (int minute = minutes; minute >= 1; minute--) {
+            Instant start = NOW.minus(Duration.ofMinutes(minute));
+            for (int i = 0; i < sensors; i++) {
+                send("bulk.sensor-data-aggregated", "bulk-" + i, Fixtures.aggregateJson("bulk-" + i, "bulk", start,
+                        i + minute / 100.0, 50, 14), start);
+            }
+        }
+        producer.flush();
+        startFrontend();
+        awaitRebuilt();
+        for (int i = 0; i < sensors; i++) {
+            JsonNode history = json("/api/sensors/bulk-" + i + "/history");
+            assertThat(history.get("time")).as("bulk-" + i).hasSize(minutes);
+            assertThat(json("/api/sensors/bulk-" + i).get("temperature").get("avg").asDouble()).isEqualTo(i + 0.01);
+        }
+        java.util.regex.Matcher consumed = java.util.regex.Pattern
+                .compile("(?m)^frontend_records_consumed_total\\{.*} (\\S+)$").matcher(get("/observe/metrics").body());
+        assertThat(consumed.find()).isTrue();
+        assertThat(Double.parseDouble(consumed.group(1))).isGreaterThanOrEqualTo(sensors * minutes);
+    }
 }
