@@ -35,7 +35,7 @@ class AggregatorSettingsTest {
                 .containsEntry("security.protocol", "PLAINTEXT")
                 .containsEntry("ssl.keystore.type", "PKCS12")
                 .containsEntry("ssl.truststore.type", "PKCS12")
-                .containsEntry("num.stream.threads", "1")
+                .containsEntry("num.stream.threads", "3")
                 // blank TLS locations and passwords are not passed on
                 .doesNotContainKeys("ssl.keystore.location", "ssl.keystore.password",
                         "ssl.truststore.location", "ssl.truststore.password");
