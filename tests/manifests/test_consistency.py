@@ -1,6 +1,7 @@
 """Cross-object consistency a schema cannot see: topics that clients use exist, ACLs cover exactly
-what each client uses, every referenced Secret/ConfigMap is created by something, and each edge's
-MirrorMaker 2 matches what HQ issued for that site."""
+what each client uses, every referenced Secret/ConfigMap is created by something, each edge's
+MirrorMaker 2 (KafkaConnect + KafkaConnector) matches what HQ issued for that site, and every
+config-provider reference in the connector resolves to a mounted Secret key."""
 from __future__ import annotations
 
 import re
@@ -136,6 +137,19 @@ def test_bridge_nodeport_selects_the_bridge_pods(edges):
         assert service["spec"]["ports"][0]["targetPort"] == site.of_kind("KafkaBridge")[0]["spec"]["http"]["port"]
 
 
+def unescaped(pattern: str) -> str:
+    """The topic named by a connector's `topics` (a regex with escaped literal characters)."""
+    return pattern.replace("\\", "")
+
+
+def mirror(site):
+    """(KafkaConnect, KafkaConnector config) of an edge's MirrorMaker 2."""
+    connector = site.of_kind("KafkaConnector")
+    assert len(connector) == 1 and len(site.of_kind("KafkaConnect")) == 1, f"{site}"
+    assert connector[0]["spec"]["class"] == "org.apache.kafka.connect.mirror.MirrorSourceConnector"
+    return site.of_kind("KafkaConnect")[0], connector[0]["spec"]["config"]
+
+
 def test_each_edge_mirrors_to_what_hq_issued(hq, edges):
     hq_kafka = hq.of_kind("Kafka")[0]
     external = next(l for l in hq_kafka["spec"]["kafka"]["listeners"] if l["name"] == "external")
@@ -144,28 +158,108 @@ def test_each_edge_mirrors_to_what_hq_issued(hq, edges):
     assert host in external["configuration"]["bootstrap"]["alternativeNames"]
     hq_topics = topic_names(hq)
     for site in edges:
-        mm2 = site.of_kind("KafkaMirrorMaker2")[0]["spec"]
-        mirror = mm2["mirrors"][0]
-        assert mirror["source"]["alias"] == site.name, "source alias must be the site name"
-        assert mm2["target"]["bootstrapServers"] == bootstrap
-        mirrored = f"{site.name}.{mirror['topicsPattern']}"
+        _, config = mirror(site)
+        assert config["source.cluster.alias"] == site.name, "source alias must be the site name"
+        assert config.get("replication.policy.class", "org.apache.kafka.connect.mirror.DefaultReplicationPolicy") \
+            == "org.apache.kafka.connect.mirror.DefaultReplicationPolicy"
+        # Both HQ clients of the connector: the admin client and the (overridden) producer of the records.
+        assert config["target.cluster.bootstrap.servers"] == bootstrap
+        assert config["producer.override.bootstrap.servers"] == bootstrap
+        mirrored = f"{site.name}.{unescaped(config['topics'])}"
         assert mirrored in hq_topics, f"HQ has no KafkaTopic {mirrored}"
-        user = hq.named("KafkaUser", f"edge-{site.name}")
-        granted = acls(user)
-        # Exactly: its own mirrored topic, its Connect internal topics (prefix) and group.
-        group = mm2["target"]["groupId"]
-        assert {(k, n, p) for k, n, p, _ in granted} == {
-            ("topic", mirrored, "literal"), ("topic", f"{group}-", "prefix"), ("group", group, "literal")}
-        for storage in ("configStorageTopic", "offsetStorageTopic", "statusStorageTopic"):
-            assert mm2["target"][storage].startswith(f"{group}-") and mm2["target"][storage] in hq_topics
-        # Other sites' topics are out of reach.
-        for other in edges:
-            if other.name != site.name:
-                assert all(other.name + "." not in n for _, n, _, _ in granted)
-        # The edge-side MM2 user reads exactly the mirrored topic.
-        source_user = site.named("KafkaUser", mirror["source"]["authentication"]["certificateAndKey"]["secretName"])
-        reads = {n for k, n, p, ops in acls(source_user) if "Read" in ops and k == "topic"}
-        assert mirror["topicsPattern"] in reads
+        # Exactly its own mirrored topic: written by the producer, found (or created) by the admin client.
+        assert acls(hq.named("KafkaUser", f"edge-{site.name}")) == [
+            ("topic", mirrored, "literal", frozenset({"Write", "Describe", "Create"}))]
+
+
+def test_hq_holds_no_connect_state(hq):
+    """No Connect group or internal topic at HQ: MirrorMaker 2's coordination stays at each edge."""
+    assert not [t for t in topic_names(hq) if t.startswith("mm2") or "connect" in t]
+    for user in hq.of_kind("KafkaUser"):
+        if user["metadata"]["name"].startswith("edge-"):
+            assert not [a for a in acls(user) if a[0] == "group" or a[2] == "prefix"], user["metadata"]["name"]
+
+
+def test_connect_state_and_its_acls_live_at_the_edge(edges):
+    for site in edges:
+        connect, config = mirror(site)
+        spec = connect["spec"]
+        env = env_of(site.named("Deployment", "aggregator"))
+        assert spec["bootstrapServers"] == env["AGGREGATOR_KAFKA_BOOTSTRAP_SERVERS"] == \
+            config["source.cluster.bootstrap.servers"], "the worker and the source are the edge Kafka"
+        storage = {spec[k] for k in ("configStorageTopic", "offsetStorageTopic", "statusStorageTopic")}
+        assert len(storage) == 3 and storage <= topic_names(site), f"{site}: {storage - topic_names(site)}"
+        for topic in site.of_kind("KafkaTopic"):
+            if topic["spec"]["topicName"] in storage:
+                assert topic["spec"]["config"]["cleanup.policy"] == "compact"
+        # The worker's KafkaUser: exactly its group, its three topics and reading the mirrored topic.
+        user = site.named("KafkaUser", spec["authentication"]["certificateAndKey"]["secretName"])
+        source = unescaped(config["topics"])
+        expected = {("group", spec["groupId"], "literal", frozenset({"Read", "Describe"})),
+                    ("topic", source, "literal", frozenset({"Read", "Describe", "DescribeConfigs"}))}
+        expected |= {("topic", t, "literal", frozenset({"Read", "Write", "Describe", "DescribeConfigs"})) for t in storage}
+        assert set(acls(user)) == expected, f"{site}: {set(acls(user)) ^ expected}"
+        # The connector's own source clients authenticate as that same user.
+        assert config["source.cluster.ssl.keystore.key"].endswith(":user.key}")
+        assert config["source.consumer.isolation.level"] == "read_committed"
+        assert config["emit.offset-syncs.enabled"] is False
+        # No loss across a WAN outage: never expire a record, never lose one to a leader change.
+        assert config["producer.override.acks"] == "all"
+        assert config["producer.override.enable.idempotence"] is True
+        assert config["producer.override.delivery.timeout.ms"] == 2147483647
+
+
+PROVIDER_REF = re.compile(r"\$\{([a-z0-9]+):([^:}]+):([^}]+)\}")
+# Keys of the Secrets the operators create (KafkaUser: User Operator; <kafka>-cluster-ca-cert: Cluster Operator).
+OPERATOR_SECRET_KEYS = {"KafkaUser": {"user.crt", "user.key", "user.p12", "user.password", "ca.crt"},
+                        "Kafka": {"ca.crt", "ca.p12", "ca.password"}}
+
+
+def provider_reference_errors(site):
+    """Every ${provider:/path:key} of a connector must resolve in the Connect pod: a provider the worker
+    defines whose allowed paths include the path, a volume mounted there from a Secret whose items
+    project the key, and a Secret that has that key."""
+    errors = []
+    secrets = {s["metadata"]["name"]: set(s.get("data", {})) for s in site.of_kind("Secret")}
+    secrets |= {u["metadata"]["name"]: OPERATOR_SECRET_KEYS["KafkaUser"] for u in site.of_kind("KafkaUser")}
+    secrets |= {f"{k['metadata']['name']}-cluster-ca-cert": OPERATOR_SECRET_KEYS["Kafka"] for k in site.of_kind("Kafka")}
+    connects = {c["metadata"]["name"]: c for c in site.of_kind("KafkaConnect")}
+    for connector in site.of_kind("KafkaConnector"):
+        connect = connects[connector["metadata"]["labels"]["strimzi.io/cluster"]]
+        worker = connect["spec"]["config"]
+        template = connect["spec"].get("template", {})
+        volumes = {v["name"]: v for v in template.get("pod", {}).get("volumes", [])}
+        mounts = {m["mountPath"]: m["name"] for m in template.get("connectContainer", {}).get("volumeMounts", [])}
+        for key, value in connector["spec"]["config"].items():
+            for provider, path, item in PROVIDER_REF.findall(str(value)):
+                where = f"{connector['metadata']['name']} {key}"
+                if provider not in str(worker.get("config.providers", "")).split(","):
+                    errors.append(f"{where}: provider {provider} not defined by the worker")
+                    continue
+                allowed = str(worker.get(f"config.providers.{provider}.param.allowed.paths", "")).split(",")
+                if path not in allowed:
+                    errors.append(f"{where}: {path} not in the allowed paths {allowed}")
+                if path not in mounts:
+                    errors.append(f"{where}: nothing is mounted at {path}")
+                    continue
+                secret = volumes[mounts[path]].get("secret", {})
+                items = {i["path"]: i["key"] for i in secret.get("items", [])}
+                if items and item not in items:
+                    errors.append(f"{where}: volume {mounts[path]} does not project {item}")
+                elif secret.get("secretName") not in secrets:
+                    errors.append(f"{where}: Secret {secret.get('secretName')} is created by nothing")
+                elif items.get(item, item) not in secrets[secret["secretName"]]:
+                    errors.append(f"{where}: Secret {secret['secretName']} has no key {items.get(item, item)}")
+    return errors
+
+
+def test_every_config_provider_reference_resolves_to_a_mounted_secret(edges):
+    for site in edges:
+        assert site.of_kind("KafkaConnector")
+        assert provider_reference_errors(site) == [], str(site)
+        mounts = [m["mountPath"] for m in site.of_kind("KafkaConnect")[0]["spec"]["template"]["connectContainer"][
+            "volumeMounts"]]
+        assert all(m.startswith("/mnt/") for m in mounts), f"{site}: Strimzi wants additional mounts under /mnt"
 
 
 def test_frontend_reads_every_mirrored_topic(hq, edges):

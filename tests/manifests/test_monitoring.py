@@ -122,7 +122,7 @@ def test_podmonitors_cover_every_component(sites, hq, edges):
         return {tuple(sorted(m["spec"]["selector"]["matchLabels"].items())) for m in site.of_kind("PodMonitor")}
     assert targets(hq) == {(("strimzi.io/kind", "Kafka"),), (("app.kubernetes.io/name", "frontend"),)}
     for site in edges:
-        assert targets(site) == {(("strimzi.io/kind", "Kafka"),), (("strimzi.io/kind", "KafkaMirrorMaker2"),),
+        assert targets(site) == {(("strimzi.io/kind", "Kafka"),), (("strimzi.io/kind", "KafkaConnect"),),
                                  (("strimzi.io/kind", "KafkaBridge"),), (("app.kubernetes.io/name", "aggregator"),)}
         bridge = next(m for m in site.of_kind("PodMonitor") if m["metadata"]["name"] == "kafka-bridge")
         assert bridge["spec"]["podMetricsEndpoints"][0]["portNumber"] == 8081

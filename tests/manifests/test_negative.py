@@ -19,7 +19,7 @@ def _first(sites, kind):
 
 def test_valid_objects_pass(sites, crds):
     # The baseline of every negative case below.
-    for kind in ("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "KafkaBridge", "KafkaMirrorMaker2"):
+    for kind in ("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "KafkaBridge", "KafkaConnect", "KafkaConnector"):
         assert validate_strimzi(crds, _first(sites, kind)) == []
 
 
@@ -34,8 +34,10 @@ MUTATIONS = {
     "missing required field (bridge replicas)": ("KafkaBridge", lambda o: o["spec"].pop("replicas")),
     "misspelled ACL operation": (
         "KafkaUser", lambda o: o["spec"]["authorization"]["acls"][0]["operations"].append("Wrte")),
-    "misspelled MirrorMaker 2 field": ("KafkaMirrorMaker2", lambda o: o["spec"]["mirrors"][0].__setitem__(
-        "topicPattern", "x")),
+    "misspelled KafkaConnector field": ("KafkaConnector", lambda o: o["spec"].__setitem__("tasksMaximum", 1)),
+    "missing required field (KafkaConnect groupId)": ("KafkaConnect", lambda o: o["spec"].pop("groupId")),
+    "misspelled volume mount field": ("KafkaConnect", lambda o: o["spec"]["template"]["connectContainer"][
+        "volumeMounts"][0].__setitem__("mountpath", "/mnt/x")),
     "CEL: renewalDays not below validityDays": ("KafkaUser", lambda o: o["spec"]["authentication"].update(
         validityDays=30, renewalDays=60)),
     "CEL: metrics config without valueFrom": ("Kafka", lambda o: o["spec"]["kafka"]["metricsConfig"].pop(
@@ -82,3 +84,14 @@ def test_an_acl_on_a_missing_topic_fails(edges):
     broken = Site(site.inventory, site.name, site.directory, copy.deepcopy(site.objects))
     broken.named("KafkaUser", "bridge")["spec"]["authorization"]["acls"][0]["resource"]["name"] = "sensor-dat"
     assert acl_topic_errors(broken) != []
+
+
+def test_an_unmounted_config_provider_reference_fails(edges):
+    from conftest import Site
+    from test_consistency import provider_reference_errors
+    site = edges[0]
+    broken = Site(site.inventory, site.name, site.directory, copy.deepcopy(site.objects))
+    config = broken.of_kind("KafkaConnector")[0]["spec"]["config"]
+    config["producer.override.ssl.keystore.key"] = config["producer.override.ssl.keystore.key"].replace(
+        "/mnt/hq-client:", "/mnt/hq-clinet:")
+    assert provider_reference_errors(broken) != []

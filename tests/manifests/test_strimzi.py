@@ -13,9 +13,20 @@ FORBIDDEN_BROKER_PREFIXES = (
     "node.id", "process.roles", "controller.", "metadata.log.dir", "cruise.control.metrics.",
 )
 FORBIDDEN_CLIENT_PREFIXES = ("ssl.", "sasl.", "security.", "bootstrap.servers", "group.id", "key.", "value.")
+# KafkaConnect spec.config: Strimzi renders these itself (v1: group and storage topics are spec fields);
+# config.providers is allowed (Strimzi appends its own providers to the user's).
 FORBIDDEN_CONNECT_PREFIXES = FORBIDDEN_CLIENT_PREFIXES[:4] + (
-    "listeners", "plugin.path", "rest.", "config.storage.topic", "offset.storage.topic", "status.storage.topic",
-    "key.converter", "value.converter", "config.providers")
+    "listeners", "plugin.path", "rest.", "group.id", "config.storage.topic", "offset.storage.topic",
+    "status.storage.topic")
+# Client-config prefixes a MirrorSourceConnector configuration may carry, and whose names follow them.
+MIRROR_CLIENT_PREFIXES = {
+    "producer.override.": ("producer",),
+    "source.cluster.": ("admin", "consumer", "producer"),
+    "target.cluster.": ("admin", "consumer", "producer"),
+    "source.consumer.": ("consumer",),
+    "source.admin.": ("admin",),
+    "target.admin.": ("admin",),
+}
 
 
 def strimzi_objects(sites):
@@ -24,7 +35,7 @@ def strimzi_objects(sites):
 
 def test_every_strimzi_kind_is_rendered(sites):
     kinds = {o["kind"] for _, o in strimzi_objects(sites)}
-    assert kinds == {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "KafkaBridge", "KafkaMirrorMaker2"}
+    assert kinds == {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "KafkaBridge", "KafkaConnect", "KafkaConnector"}
 
 
 def test_strimzi_objects_use_only_the_v1_api(sites):
@@ -59,6 +70,17 @@ def test_cluster_labels_name_a_kafka_of_the_same_site(sites):
         assert cluster_label_errors(site.objects) == [], str(site)
 
 
+def test_each_connector_names_a_kafkaconnect_that_accepts_connector_resources(edges):
+    for site in edges:
+        connects = {(c["metadata"]["namespace"], c["metadata"]["name"]): c for c in site.of_kind("KafkaConnect")}
+        assert site.of_kind("KafkaConnector"), f"{site}: no KafkaConnector"
+        for connector in site.of_kind("KafkaConnector"):
+            key = (connector["metadata"]["namespace"], connector["metadata"]["labels"].get("strimzi.io/cluster"))
+            assert key in connects, f"{site}: KafkaConnector {connector['metadata']['name']} names no KafkaConnect"
+            annotations = connects[key]["metadata"].get("annotations", {})
+            assert annotations.get("strimzi.io/use-connector-resources") == "true", f"{site}: {key}"
+
+
 def test_every_kafka_has_a_broker_and_controller_pool(sites):
     for site in sites:
         for kafka in site.of_kind("Kafka"):
@@ -83,7 +105,7 @@ def test_kafka_broker_config_keys_are_real_and_allowed(sites, kafka_config_names
 def test_kafka_version_is_the_one_whose_configs_were_checked(sites, kafka_config_names):
     for site in sites:
         versions = {k["spec"]["kafka"]["version"] for k in site.of_kind("Kafka")}
-        versions |= {m["spec"]["version"] for m in site.of_kind("KafkaMirrorMaker2")}
+        versions |= {c["spec"]["version"] for c in site.of_kind("KafkaConnect")}
         assert versions == kafka_config_names["version"], f"{site}: {versions}"
 
 
@@ -110,14 +132,42 @@ def _connect_key_ok(key: str, names: dict[str, set[str]]) -> bool:
     return key in names["connect_worker"]
 
 
-def test_mirrormaker2_config_keys_are_real(sites, kafka_config_names):
+def test_connect_worker_config_keys_are_real_and_allowed(sites, kafka_config_names):
     for site in sites:
-        for mm2 in site.of_kind("KafkaMirrorMaker2"):
-            target = mm2["spec"]["target"].get("config", {})
-            bad = sorted(k for k in target
-                         if not _connect_key_ok(k, kafka_config_names) or k.startswith(FORBIDDEN_CONNECT_PREFIXES))
-            assert not bad, f"{site} MirrorMaker 2 target config: unknown or Strimzi-managed keys {bad}"
-            for mirror in mm2["spec"]["mirrors"]:
-                keys = mirror.get("sourceConnector", {}).get("config", {})
-                bad = _unknown(keys, kafka_config_names["mirror_source"])
-                assert not bad, f"{site} MirrorMaker 2 sourceConnector config: unknown keys {bad}"
+        for connect in site.of_kind("KafkaConnect"):
+            config = connect["spec"].get("config", {})
+            bad = sorted(k for k in config
+                         if not (_connect_key_ok(k, kafka_config_names) or k.startswith("config.providers.")
+                                 or k == "connector.client.config.override.allowlist")
+                         or k.startswith(FORBIDDEN_CONNECT_PREFIXES))
+            assert not bad, f"{site} KafkaConnect config: unknown or Strimzi-managed keys {bad}"
+
+
+def _mirror_key_ok(key: str, names: dict[str, set[str]]) -> bool:
+    if key in names["mirror_source"]:
+        return True
+    for prefix, kinds in MIRROR_CLIENT_PREFIXES.items():
+        if key.startswith(prefix) and any(key[len(prefix):] in names[kind] for kind in kinds):
+            return True
+    return False
+
+
+def test_mirror_source_connector_config_keys_are_real(sites, kafka_config_names):
+    for site in sites:
+        for connector in site.of_kind("KafkaConnector"):
+            bad = sorted(k for k in connector["spec"].get("config", {}) if not _mirror_key_ok(k, kafka_config_names))
+            assert not bad, f"{site} KafkaConnector {connector['metadata']['name']}: unknown keys {bad}"
+
+
+def test_override_policy_allows_exactly_the_producer_overrides(sites):
+    """The narrowest policy: the worker lets connectors override only the producer keys the connector sets."""
+    for site in sites:
+        for connect in site.of_kind("KafkaConnect"):
+            config = connect["spec"]["config"]
+            assert config["connector.client.config.override.policy"] == "Allowlist"
+            allowed = set(config["connector.client.config.override.allowlist"].split(","))
+            overridden = {k[len("producer.override."):] for c in site.of_kind("KafkaConnector")
+                          for k in c["spec"]["config"] if k.startswith("producer.override.")}
+            assert allowed == overridden, f"{site}: allowlist {sorted(allowed ^ overridden)}"
+            assert not [k for c in site.of_kind("KafkaConnector") for k in c["spec"]["config"]
+                        if k.startswith(("consumer.override.", "admin.override."))]
