@@ -35,14 +35,40 @@ public final class EventTimes {
                 : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
-    /** {@code yyyy-MM-ddTHH:mm:ss} with an optional {@code Z}; calendar checks by LocalDateTime. */
+    /** {@code yyyy-MM-ddTHH:mm:ss} with an optional {@code Z}, with the calendar checks of {@link LocalDateTime#of}. */
     private static long fixed(String s) {
         if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':' || s.charAt(16) != ':') {
             throw new DateTimeException("not yyyy-MM-ddTHH:mm:ss: " + s);
         }
-        LocalDateTime time = LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2),
-                digits(s, 11, 2), digits(s, 14, 2), digits(s, 17, 2));
-        return time.toEpochSecond(ZoneOffset.UTC) * 1000L;
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (month < 1 || month > 12 || day < 1 || day > lengthOfMonth(year, month)
+                || hour > 23 || minute > 59 || second > 59) {
+            throw new DateTimeException("no such date-time: " + s);
+        }
+        return ((epochDay(year, month, day) * 24 + hour) * 60 + minute) * 60_000L + second * 1000L;
+    }
+
+    private static int lengthOfMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse, by eras of 400 years). */
+    static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
     }
 
     private static int digits(String s, int from, int count) {
