@@ -8,6 +8,8 @@ deployment (bringing it up takes most of a minute on two cores).
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import time
 import urllib.parse
 from collections import Counter
@@ -274,6 +276,36 @@ def test_connect_state_lives_at_the_edge(deployment):
     # Only references to the PEM files cross the REST API and the config topic, never the key.
     assert config["producer.override.ssl.keystore.key"].startswith("${certs:"), config
     assert "PRIVATE KEY" not in json.dumps(config)
+
+
+def exporter_names(pid: int, query: str) -> list[str]:
+    """MBeans of a running JVM as the JMX exporter matches them: `domain<key=value, ...><>attribute`."""
+    res = subprocess.run([lib.java(), str(Path(__file__).with_name("MBeanNames.java")), str(pid), query],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    names = []
+    for line in res.stdout.splitlines():
+        name, attribute = line.split("\t")
+        domain, properties = name.split(":", 1)
+        names.append(f"{domain}<{properties.replace(',', ', ')}><>{attribute}")
+    return names
+
+
+def test_connect_metrics_rules_match_the_mbeans_the_worker_registers(deployment):
+    """The K3s Connect pod's JMX exporter rules (roles/edge_pipeline/files/connect-metrics.yml) against
+    the MBeans this worker, the same Kafka version, really registers: a renamed MBean fails here."""
+    rules = [re.compile(r["pattern"]) for r in
+             yaml.safe_load((lib.ROOT / "roles" / "edge_pipeline" / "files" / "connect-metrics.yml").read_text())["rules"]]
+    pid = deployment["supervisor"].pid("mirrormaker")
+    wanted = {"replication-latency-ms-max": "kafka.connect.mirror:type=MirrorSourceConnector,*",
+              "source-record-poll-total": "kafka.connect:type=source-task-metrics,*",
+              "records-lag-max": "kafka.consumer:type=consumer-fetch-manager-metrics,*"}
+    for attribute, query in wanted.items():
+        names = [n for n in lib.poll(f"MBeans {query}", lambda q=query: exporter_names(pid, q), 60)
+                 if n.endswith("<>" + attribute)]
+        assert names, f"no {attribute} among the MBeans {query}"
+        unmatched = [n for n in names if not any(r.fullmatch(n) for r in rules)]
+        assert not unmatched, f"no exporter rule matches {unmatched}"
 
 
 def test_hq_down_for_90s_loses_nothing_and_the_task_resumes_in_place(deployment):

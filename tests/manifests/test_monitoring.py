@@ -104,7 +104,7 @@ def test_jmx_exporter_rules_produce_the_names_dashboards_use():
     connect = (ROOT / "roles" / "edge_pipeline" / "files" / "connect-metrics.yml").read_text()
     kafka = (ROOT / "roles" / "strimzi_operator" / "files" / "kafka-metrics.yml").read_text()
     assert "kafka_mirrormaker2_source_records_lag_max" in connect
-    assert "kafka_connect_mirror_source_connector_$4" in connect  # -> ..._replication_latency_ms_max
+    assert "kafka_connect_mirror_source_connector_$5" in connect  # -> ..._replication_latency_ms_max
     for name in ("kafka_server_replicamanager_$1", "kafka_log_log_size", "kafka_server_brokertopicmetrics_$1_total"):
         assert name in kafka
 
