@@ -272,6 +272,87 @@ final class JsonReadingScanner {
         }
     }
 
+    /** The escape at {@code i} (a backslash), appended to {@code text} if not null; returns the index after it. */
+    private int escape(int i, StringBuilder text) throws SyntaxError {
+        if (i + 1 >= end) {
+            pos = i;
+            throw error("unterminated escape");
+        }
+        char decoded;
+        int next = i + 2;
+        switch (b[i + 1]) {
+            case '"' -> decoded = '"';
+            case '\\' -> decoded = '\\';
+            case '/' -> decoded = '/';
+            case 'b' -> decoded = '\b';
+            case 'f' -> decoded = '\f';
+            case 'n' -> decoded = '\n';
+            case 'r' -> decoded = '\r';
+            case 't' -> decoded = '\t';
+            case 'u' -> {
+                if (i + 6 > end) {
+                    pos = i;
+                    throw error("truncated \\u escape");
+                }
+                int code = 0;
+                for (int k = i + 2; k < i + 6; k++) {
+                    int digit = Character.digit(b[k], 16);
+                    if (digit < 0) {
+                        pos = k;
+                        throw error("not a hex digit in a \\u escape");
+                    }
+                    code = code << 4 | digit;
+                }
+                decoded = (char) code;
+                next = i + 6;
+            }
+            default -> {
+                pos = i + 1;
+                throw error("unknown escape");
+            }
+        }
+        if (text != null) {
+            text.append(decoded);
+        }
+        return next;
+    }
+
+    /** Length of the well-formed UTF-8 sequence starting at {@code i} (a byte >= 0x80). */
+    private int utf8Length(int i) throws SyntaxError {
+        int lead = b[i] & 0xFF;
+        int length;
+        int min = 0x80;
+        int max = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            min = lead == 0xE0 ? 0xA0 : 0x80; // no overlong forms
+            max = lead == 0xED ? 0x9F : 0xBF; // no UTF-16 surrogates
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            min = lead == 0xF0 ? 0x90 : 0x80;
+            max = lead == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+        } else {
+            pos = i;
+            throw error("malformed UTF-8");
+        }
+        if (i + length > end) {
+            pos = i;
+            throw error("truncated UTF-8 sequence");
+        }
+        int second = b[i + 1] & 0xFF;
+        boolean ok = second >= min && second <= max;
+        for (int k = i + 2; k < i + length; k++) {
+            ok &= (b[k] & 0xC0) == 0x80;
+        }
+        if (!ok) {
+            pos = i;
+            throw error("malformed UTF-8");
+        }
+        return length;
+    }
+
     // ---- numbers ----------------------------------------------------------------------------
 
     /** Checks the number at {@code pos} against JSON's grammar and moves past it. */
