@@ -74,11 +74,37 @@ public interface KafkaFixture extends AutoCloseable {
                     }
                 }
             }
+            awaitLeaders(admin, names);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("topic creation timed out", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code names} has a leader. A created topic is not writable at
+     * once: an idempotent producer that starts on it early gets NOT_LEADER_OR_FOLLOWER, then
+     * OutOfOrderSequence retries, and records arrive late or not at all.
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> names)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // metadata not there yet (UnknownTopicOrPartition): look again
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("no leader for every partition of " + names);
+            }
+            Thread.sleep(50);
         }
     }
 
