@@ -3,6 +3,8 @@
 # and benchmarks (the local mode runs its brokers through Ansible and a supervisor instead).
 #   scripts/kafka-broker.sh start DIR PORT   # formats DIR on first use, waits until ready
 #   scripts/kafka-broker.sh stop DIR         # SIGTERM, waits for a clean stop
+# With KAFKA_BROKER_SSL_KEYSTORE, KAFKA_BROKER_SSL_TRUSTSTORE (PKCS12) and KAFKA_BROKER_SSL_PASSWORD
+# set, the listener is SSL and requires client certificates (mutual TLS).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LIBS=${KAFKA_LIBS:-$ROOT/build/kafka/libs}
@@ -20,14 +22,27 @@ start)
   for p in "$port" "$controller"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is in use" >&2; exit 1; fi
   done
+  protocol=PLAINTEXT ssl=
+  if [[ -n ${KAFKA_BROKER_SSL_KEYSTORE:-} ]]; then
+    protocol=SSL
+    ssl="ssl.client.auth=required
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$KAFKA_BROKER_SSL_KEYSTORE
+ssl.keystore.password=${KAFKA_BROKER_SSL_PASSWORD:?KAFKA_BROKER_SSL_PASSWORD must be set with the keystore}
+ssl.truststore.type=PKCS12
+ssl.truststore.location=${KAFKA_BROKER_SSL_TRUSTSTORE:?KAFKA_BROKER_SSL_TRUSTSTORE must be set with the keystore}
+ssl.truststore.password=$KAFKA_BROKER_SSL_PASSWORD"
+  fi
   cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$controller
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$protocol://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
+advertised.listeners=$protocol://127.0.0.1:$port
+inter.broker.listener.name=$protocol
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:PLAINTEXT
+$ssl
 log.dirs=$dir/data
 num.partitions=3
 offsets.topic.replication.factor=1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The aggregator over mutual TLS, configured the way services/aggregator/README.md documents for a
 # Strimzi KafkaUser: a real KRaft broker (build/kafka/libs) with an SSL listener that requires
-# client certificates, PKCS12 key/trust stores from a throw-away CA (keytool), and the aggregator
+# client certificates (scripts/kafka-broker.sh in its SSL mode), PKCS12 key/trust stores from a throw-away CA (keytool), and the aggregator
 # jar configured only through AGGREGATOR_KAFKA_* environment variables. Without a client
 # certificate it must fail (and exit 1); with one it must become ready, and SIGTERM must close it.
 set -euo pipefail
@@ -10,11 +10,11 @@ PORT=${MTLS_KAFKA_PORT:-39692}
 HTTP=${MTLS_AGGREGATOR_PORT:-38592}
 PASS=test-only-$RANDOM$RANDOM
 LIBS="$PWD/build/kafka/libs/*"
-broker_pid= agg_pid=
+agg_pid=
 
 cleanup() {
   [[ -n $agg_pid ]] && kill "$agg_pid" 2>/dev/null && wait "$agg_pid" 2>/dev/null || true
-  [[ -n $broker_pid ]] && kill "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
+  scripts/kafka-broker.sh stop "$WORK/broker" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -38,29 +38,6 @@ for name in broker user; do
   kt -importcert -alias "$name" -file "$WORK/$name.pem" -keystore "$WORK/$name.p12" -storepass "$PASS"
 done
 
-cat > "$WORK/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$((PORT + 1))
-listeners=SSL://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$((PORT + 1))
-advertised.listeners=SSL://127.0.0.1:$PORT
-inter.broker.listener.name=SSL
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=SSL:SSL,CONTROLLER:PLAINTEXT
-ssl.client.auth=required
-ssl.keystore.type=PKCS12
-ssl.keystore.location=$WORK/broker.p12
-ssl.keystore.password=$PASS
-ssl.truststore.type=PKCS12
-ssl.truststore.location=$WORK/ca.p12
-ssl.truststore.password=$PASS
-log.dirs=$WORK/data
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-PROPS
 cat > "$WORK/client.properties" <<PROPS
 security.protocol=SSL
 ssl.keystore.type=PKCS12
@@ -70,11 +47,8 @@ ssl.truststore.type=PKCS12
 ssl.truststore.location=$WORK/ca.p12
 ssl.truststore.password=$PASS
 PROPS
-java -cp "$LIBS" kafka.tools.StorageTool format --standalone \
-  -t "$(java -cp "$LIBS" kafka.tools.StorageTool random-uuid 2>/dev/null)" -c "$WORK/server.properties" >"$WORK/format.log" 2>&1
-java -Xmx512m -cp "$LIBS" kafka.Kafka "$WORK/server.properties" >"$WORK/broker.log" 2>&1 &
-broker_pid=$!
-for _ in $(seq 1 120); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.5; done
+KAFKA_BROKER_SSL_KEYSTORE="$WORK/broker.p12" KAFKA_BROKER_SSL_TRUSTSTORE="$WORK/ca.p12" KAFKA_BROKER_SSL_PASSWORD="$PASS" \
+  scripts/kafka-broker.sh start "$WORK/broker" "$PORT" >"$WORK/broker-start.log" 2>&1
 for topic in sensor-data sensor-data-aggregated sensor-data-dlq; do
   java -cp "$LIBS" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" \
     --command-config "$WORK/client.properties" --create --topic "$topic" --partitions 1 --replication-factor 1 >/dev/null 2>>"$WORK/topics.log"
