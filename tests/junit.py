@@ -87,9 +87,11 @@ def count(results: Path) -> dict[str, list[int]]:
     return per_suite
 
 
-def failed_cases(results: Path) -> list[str]:
+def failed_cases(results: Path, suites: set[str] | None = None) -> list[str]:
     names = []
     for xml in sorted(results.rglob("*.xml")):
+        if suites is not None and xml.relative_to(results).parts[0] not in suites:
+            continue
         try:
             root = ET.parse(xml).getroot()
         except ET.ParseError:
@@ -104,9 +106,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return summarize(Path(args.dir))
 
 
-def summarize(results: Path) -> int:
-    """Print per-suite counts and the closing `N passed, M failed` line; 1 when anything failed."""
+def summarize(results: Path, suites: set[str] | None = None) -> int:
+    """Print per-suite counts and the closing `N passed, M failed` line; 1 when anything failed.
+
+    With `suites`, only those suites' directories count (results of suites not run this time stay out).
+    """
     per_suite = count(results) if results.exists() else {}
+    if suites is not None:
+        per_suite = {name: totals for name, totals in per_suite.items() if name in suites}
     passed = sum(v[0] for v in per_suite.values())
     failed = sum(v[1] for v in per_suite.values())
     skipped = sum(v[2] for v in per_suite.values())
@@ -114,7 +121,7 @@ def summarize(results: Path) -> int:
     print(f"{'suite':<28} {'passed':>7} {'failed':>7} {'skipped':>8}")
     for suite, (p, f, s) in sorted(per_suite.items()):
         print(f"{suite:<28} {p:>7} {f:>7} {s:>8}")
-    for name in failed_cases(results) if failed else []:
+    for name in failed_cases(results, suites) if failed else []:
         print(f"FAILED {name}")
     print()
     line = f"{passed} passed, {failed} failed"

@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
     for path in suites:
         run_suite(path)
     print(f"\nall suites in {time.monotonic() - started:.0f}s; logs in {LOGS.relative_to(ROOT)}/")
-    return junit.summarize(RESULTS)
+    return junit.summarize(RESULTS, {suite_name(p) for p in suites})
 
 
 if __name__ == "__main__":
