@@ -13,8 +13,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=bench/lib.bash
 source bench/lib.bash
-: "${JAVA_HOME:?JAVA_HOME must point at a JDK 21+ (make sets it)}"
-JAVA=$JAVA_HOME/bin/java
 SENSORS=${BENCH_SENSORS:-10000}
 MINUTES=${BENCH_MINUTES:-1440}
 SITES=10

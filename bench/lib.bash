@@ -1,4 +1,7 @@
-# Shared by the Java benchmarks (sourced, not run).
+# Shared by the Java benchmarks (sourced, not run): the JDK, and the drivers' classpath.
+
+: "${JAVA_HOME:?JAVA_HOME must point at a JDK 21+ (make sets it)}"
+JAVA=$JAVA_HOME/bin/java
 
 # bench_classpath MODULE WORKDIR: build what the benchmark driver of services/MODULE needs (the
 # service jar and the Kafka jars if missing, its test classes) and print the driver's classpath.

@@ -77,7 +77,7 @@ final class JsonReadingScanner {
                 int field = name();
                 if (field != ReadingFields.UNKNOWN) {
                     if ((seen & (1 << field)) != 0) {
-                        throw duplicate(fieldName(field));
+                        throw duplicate(ReadingFields.name(field));
                     }
                     seen |= 1 << field;
                 } else {
@@ -106,19 +106,6 @@ final class JsonReadingScanner {
         if (pos != end) {
             throw error("trailing content after the object");
         }
-    }
-
-    private static String fieldName(int field) {
-        return switch (field) {
-            case ReadingFields.SENSOR_ID -> "sensorId";
-            case ReadingFields.TIMESTAMP -> "timestamp";
-            case ReadingFields.SEQ -> "seq";
-            case ReadingFields.TEMPERATURE -> "temperature";
-            case ReadingFields.HUMIDITY -> "humidity";
-            case ReadingFields.PRESSURE -> "pressure";
-            case ReadingFields.LATITUDE -> "latitude";
-            default -> "longitude";
-        };
     }
 
     /** A top-level member's value, given to {@link #fields} when it is one of the reading's fields. */

@@ -62,6 +62,10 @@ final class ReadingFields {
         return UNKNOWN;
     }
 
+    static String name(int field) {
+        return NAMES[field];
+    }
+
     static boolean wantsString(int field) {
         return field == SENSOR_ID || field == TIMESTAMP;
     }

@@ -161,17 +161,24 @@ public final class AggregatorBench {
         return count;
     }
 
-    /** Reads the whole topic with a plain consumer, no parsing: {records, nanos}. */
-    static long[] consumeAll(String bootstrap, String topic) {
+    /** A byte-array consumer with one extra setting, assigned every partition of {@code topic}. */
+    static KafkaConsumer<byte[], byte[]> assigned(String bootstrap, String topic, String key, String value) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(partitions);
+        p.put(key, value);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int i = 0; i < PARTITIONS; i++) {
+            partitions.add(new TopicPartition(topic, i));
+        }
+        consumer.assign(partitions);
+        return consumer;
+    }
+
+    /** Reads the whole topic with a plain consumer, no parsing: {records, nanos}. */
+    static long[] consumeAll(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = assigned(bootstrap, topic, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")) {
+            List<TopicPartition> partitions = new ArrayList<>(consumer.assignment());
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long target = end.values().stream().mapToLong(Long::longValue).sum();
             consumer.seekToBeginning(partitions);
@@ -252,15 +259,8 @@ public final class AggregatorBench {
 
     /** Reads the output (read_committed) until {@code expected} aggregates; returns System.nanoTime() then. */
     static long awaitAggregates(String bootstrap, String topic, long expected, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) {
-                partitions.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = assigned(bootstrap, topic, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")) {
+            List<TopicPartition> partitions = new ArrayList<>(consumer.assignment());
             consumer.seekToBeginning(partitions);
             long count = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
