@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import io.helidon.health.HealthCheck;
@@ -77,43 +78,33 @@ public final class Frontend implements AutoCloseable {
 
     /** Readiness: the state has been rebuilt from Kafka. */
     public HealthCheck readiness() {
-        return new HealthCheck() {
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public String name() {
-                return "state-rebuilt";
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder()
-                        .status(consumer.rebuilt())
-                        .detail("sensors", store.size())
-                        .build();
-            }
-        };
+        return check(HealthCheckType.READINESS, "state-rebuilt", () -> HealthCheckResponse.builder()
+                .status(consumer.rebuilt())
+                .detail("sensors", store.size())
+                .build());
     }
 
     /** Liveness: the Kafka consumer thread is still running. */
     public HealthCheck liveness() {
+        return check(HealthCheckType.LIVENESS, "kafka-consumer",
+                () -> HealthCheckResponse.builder().status(consumer.alive()).build());
+    }
+
+    private static HealthCheck check(HealthCheckType type, String name, Supplier<HealthCheckResponse> call) {
         return new HealthCheck() {
             @Override
             public HealthCheckType type() {
-                return HealthCheckType.LIVENESS;
+                return type;
             }
 
             @Override
             public String name() {
-                return "kafka-consumer";
+                return name;
             }
 
             @Override
             public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(consumer.alive()).build();
+                return call.get();
             }
         };
     }
