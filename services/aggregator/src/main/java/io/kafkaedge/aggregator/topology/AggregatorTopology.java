@@ -14,9 +14,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The aggregator's topology, a pure function of its settings:
@@ -49,8 +46,8 @@ public final class AggregatorTopology {
     public static Topology build(TopologySettings settings, Clock clock, PipelineMetrics metrics) {
         ReadingSerde readingSerde = new ReadingSerde(new ReadingParser(clock, settings.maxFutureSkew()));
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(windowStore(Topics.WINDOW_STORE));
-        builder.addStateStore(windowStore(REKEY_STORE));
+        builder.addStateStore(WriteBehindWindowStore.builder(Topics.WINDOW_STORE));
+        builder.addStateStore(WriteBehindWindowStore.builder(REKEY_STORE));
 
         KStream<Bytes, ParseResult> readings = builder.stream(settings.rawTopic(),
                 Consumed.with(Serdes.Bytes(), readingSerde)
@@ -75,11 +72,6 @@ public final class AggregatorTopology {
         return builder.build();
     }
 
-    /** In-memory, changelogged (the changelog is the durable copy), cached: one changelog record per key and commit. */
-    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> windowStore(String name) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
-                .withCachingEnabled();
-    }
 
     private static void outputs(KStream<Bytes, Emitted> emitted, String prefix, TopologySettings settings) {
         emitted.split(Named.as(prefix + "emitted-"))

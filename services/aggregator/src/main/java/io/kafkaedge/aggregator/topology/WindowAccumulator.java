@@ -26,6 +26,12 @@ final class WindowAccumulator {
     private double latitude = Double.NaN;
     private double longitude = Double.NaN;
     private long latestEventMs = Long.MIN_VALUE;
+    /** Bookkeeping of {@link WriteBehindWindowStore}: to be written at its next flush. */
+    boolean marked;
+    /** Bookkeeping of {@link WriteBehindWindowStore}: emitted; its entry goes at the next flush. */
+    boolean closed;
+    /** Bookkeeping of {@link WriteBehindWindowStore}: the store holds an entry for it. */
+    boolean written;
 
     WindowAccumulator(String sensorId, long windowStart) {
         this.sensorId = sensorId;
@@ -114,6 +120,7 @@ final class WindowAccumulator {
         a.latitude = in.getDouble();
         a.longitude = in.getDouble();
         a.latestEventMs = in.getLong();
+        a.written = true;
         return a;
     }
 }

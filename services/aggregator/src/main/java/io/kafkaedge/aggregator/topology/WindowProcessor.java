@@ -17,14 +17,13 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Tumbling event-time windows with a grace period, final results only, in one processor node:
  * the aggregator's hot path. Per task it keeps every sensor's open windows in memory, updated in
- * place, and mirrors each update into a changelogged key-value store (cached, so the changelog
- * gets one record per sensor and window per commit, inside the exactly-once transaction); on
- * start it rebuilds the open windows from that store.
+ * place, and marks each update in a {@link WriteBehindWindowStore}, which writes the marked windows
+ * to its changelog once per commit, inside the exactly-once transaction; on start it rebuilds the
+ * open windows from that store.
  * <p>
  * Stream time is the largest event time this processor has accepted (rejected records never move
  * it). A window {@code [start, start + size)} closes once {@code start + size <= streamTime - grace};
@@ -46,7 +45,7 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
     protected final PipelineMetrics metrics;
     private final TreeMap<Long, Map<String, WindowAccumulator>> open = new TreeMap<>();
     private ProcessorContext<Bytes, Emitted> context;
-    private KeyValueStore<Bytes, byte[]> store;
+    private WriteBehindWindowStore store;
     private long streamTime = Long.MIN_VALUE;
 
     WindowProcessor(String storeName, TopologySettings settings, PipelineMetrics metrics) {
@@ -61,6 +60,8 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
     public void init(ProcessorContext<Bytes, Emitted> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        open.clear();
+        streamTime = Long.MIN_VALUE;
         try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
             while (entries.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = entries.next();
@@ -107,7 +108,7 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
             sensors.put(sensorId, window);
         }
         window.add(reading);
-        store.put(window.key(), window.encode());
+        store.changed(window);
         if (open.firstKey() + windowMs <= closedBefore) {
             closeWindows(closedBefore);
         }
@@ -122,7 +123,7 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
                 byte[] json = JSON.serialize(null, window.aggregate(site, windowMs));
                 context.forward(new Record<>(Bytes.wrap(window.sensorId().getBytes(StandardCharsets.UTF_8)),
                         Emitted.aggregate(json), window.latestEventMs(), new RecordHeaders()));
-                store.delete(window.key());
+                store.closed(window);
                 metrics.emitted();
             }
         }
