@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,8 +34,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * @param <V> the value type of the records this path receives
  */
 abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted> {
-
-    private static final Serializer<Aggregate> JSON = new JsonSerde<>(Aggregate.class).serializer();
 
     private final String storeName;
     private final long windowMs;
@@ -120,7 +117,7 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
             List<WindowAccumulator> closed = new ArrayList<>(open.pollFirstEntry().getValue().values());
             closed.sort(Comparator.comparing(WindowAccumulator::sensorId));
             for (WindowAccumulator window : closed) {
-                byte[] json = JSON.serialize(null, window.aggregate(site, windowMs));
+                byte[] json = AggregateJson.write(window.aggregate(site, windowMs));
                 context.forward(new Record<>(Bytes.wrap(window.sensorId().getBytes(StandardCharsets.UTF_8)),
                         Emitted.aggregate(json), window.latestEventMs(), new RecordHeaders()));
                 store.closed(window);
