@@ -44,6 +44,8 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
     private ProcessorContext<Bytes, Emitted> context;
     private WriteBehindWindowStore store;
     private long streamTime = Long.MIN_VALUE;
+    private long lastStart;
+    private Map<String, WindowAccumulator> lastSensors;
 
     WindowProcessor(String storeName, TopologySettings settings, PipelineMetrics metrics) {
         this.storeName = storeName;
@@ -58,6 +60,7 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
         this.context = context;
         this.store = context.getStateStore(storeName);
         open.clear();
+        lastSensors = null;
         streamTime = Long.MIN_VALUE;
         try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
             while (entries.hasNext()) {
@@ -94,11 +97,7 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
             return;
         }
         metrics.accepted();
-        Map<String, WindowAccumulator> sensors = open.get(start);
-        if (sensors == null) {
-            sensors = new HashMap<>();
-            open.put(start, sensors);
-        }
+        Map<String, WindowAccumulator> sensors = sensorsOf(start);
         WindowAccumulator window = sensors.get(sensorId);
         if (window == null) {
             window = new WindowAccumulator(sensorId, start);
@@ -111,10 +110,27 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
         }
     }
 
-    /** Forwards and forgets every window that ends at or before {@code closedBefore}, in sensor id order. */
+    /** The open window starting at {@code start}; the last one used is at hand (no boxing, no tree walk). */
+    private Map<String, WindowAccumulator> sensorsOf(long start) {
+        if (lastSensors == null || lastStart != start) {
+            lastSensors = open.computeIfAbsent(start, s -> new HashMap<>());
+            lastStart = start;
+        }
+        return lastSensors;
+    }
+
+    /**
+     * Forwards and forgets every window that ends at or before {@code closedBefore}, in sensor id
+     * order, and asks for a commit: under exactly-once the aggregates become visible to
+     * {@code read_committed} consumers (MirrorMaker 2) then, not up to a commit interval later.
+     */
     private void closeWindows(long closedBefore) {
         while (!open.isEmpty() && open.firstKey() + windowMs <= closedBefore) {
-            List<WindowAccumulator> closed = new ArrayList<>(open.pollFirstEntry().getValue().values());
+            Map<String, WindowAccumulator> sensors = open.pollFirstEntry().getValue();
+            if (sensors == lastSensors) {
+                lastSensors = null;
+            }
+            List<WindowAccumulator> closed = new ArrayList<>(sensors.values());
             closed.sort(Comparator.comparing(WindowAccumulator::sensorId));
             for (WindowAccumulator window : closed) {
                 byte[] json = AggregateJson.write(window.aggregate(site, windowMs));
@@ -123,6 +139,7 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
                 store.closed(window);
                 metrics.emitted();
             }
+            context.commit();
         }
     }
 
