@@ -5,9 +5,14 @@
 # (b) the aggregator jar (own JVM, exactly-once) processes it to the last aggregate. A second,
 # smaller run with 1,000 sensors measures resident memory. Prints BENCH lines and writes
 # build/bench/aggregator.json:
-#   aggregator.readings_per_s      readings / (Streams RUNNING → last aggregate committed)
-#   consumer.readings_per_s        plain consumer, byte[] values, no parsing
+#   aggregator.readings_per_s      readings / (first reading accepted → last aggregate committed)
+#   consumer.readings_per_s        plain consumer, byte[] values, no parsing (first poll → last record),
+#                                  median of three passes
 #   aggregator.throughput_ratio    (b) / (a)
+#   passthrough.readings_per_s     (c) Kafka Streams with the aggregator's engine settings and JVM,
+#                                  a processor that only counts (first → last record): the ceiling
+#                                  of any Streams topology here
+#   passthrough.throughput_ratio   (c) / (a)
 #   aggregator.cpu_us_per_reading  CPU time (user+sys, all threads) of the aggregator JVM per reading
 #   consumer.cpu_us_per_reading    the same for the plain consumer's JVM
 #   aggregator.peak_rss_mb         peak VmRSS of the aggregator JVM, 10,000 sensors
@@ -37,10 +42,12 @@ trap cleanup EXIT
 rm -rf "$WORK" && mkdir -p "$WORK"
 BENCH_CP=$(bench_classpath aggregator "$WORK")
 
-scripts/kafka-broker.sh start "$WORK/broker" "$KAFKA_PORT"
+# Kafka's (and Strimzi's) default initial rebalance delay, not the test broker's 0: the three stream
+# threads join one rebalance, as they do against a real cluster.
+KAFKA_BROKER_PROPERTIES=group.initial.rebalance.delay.ms=3000 scripts/kafka-broker.sh start "$WORK/broker" "$KAFKA_PORT"
 
-run() { # label sensors per-window
-  "$JAVA" -Xmx1g -cp "$BENCH_CP" io.kafkaedge.aggregator.bench.AggregatorBench "127.0.0.1:$KAFKA_PORT" \
+run() { # label sensors per-window [VAR=value for the driver]
+  env "${@:4}" "$JAVA" -Xmx1g -cp "$BENCH_CP" io.kafkaedge.aggregator.bench.AggregatorBench "127.0.0.1:$KAFKA_PORT" \
     services/aggregator/target/aggregator.jar "$WORK" "$2" "$3" "$WINDOWS" "$1" "${JVM[@]}" | tee "$WORK/$1.txt"
 }
 value() { awk -v k="$2" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/$1.txt"; }
@@ -48,7 +55,7 @@ value() { awk -v k="$2" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/$1.txt";
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average at start: $LOAD (this machine is shared: throughput depends on it, CPU per reading much less)"
 run full "$SENSORS" "$PER_WINDOW"
-run small 1000 "$PER_WINDOW"
+run small 1000 "$PER_WINDOW" BENCH_PASSTHROUGH=false
 
 aggregator=$(value full aggregator_readings_per_s)
 consumer=$(value full consumer_readings_per_s)
@@ -56,6 +63,10 @@ ratio=$(awk -v a="$aggregator" -v c="$consumer" 'BEGIN { printf "%.2f", a / c }'
 echo "BENCH aggregator.readings_per_s $aggregator readings/s"
 echo "BENCH consumer.readings_per_s $consumer readings/s"
 echo "BENCH aggregator.throughput_ratio $ratio ratio"
+passthrough=$(value full passthrough_readings_per_s)
+passthrough_ratio=$(awk -v a="$passthrough" -v c="$consumer" 'BEGIN { printf "%.2f", a / c }')
+echo "BENCH passthrough.readings_per_s $passthrough readings/s"
+echo "BENCH passthrough.throughput_ratio $passthrough_ratio ratio"
 echo "BENCH aggregator.cpu_us_per_reading $(value full aggregator_cpu_us_per_reading) us"
 echo "BENCH consumer.cpu_us_per_reading $(value full consumer_cpu_us_per_reading) us"
 echo "BENCH aggregator.peak_rss_mb $(value full aggregator_peak_rss_mb) MB"
@@ -64,6 +75,8 @@ cat > build/bench/aggregator.json <<JSON
 {"sensors": $SENSORS, "windows": $WINDOWS, "readings": $(value full readings), "aggregates": $(value full aggregates),
  "jvm": "${JVM[*]}", "malloc_arena_max": $MALLOC_ARENA_MAX, "processing_guarantee": "exactly_once_v2",
  "aggregator_readings_per_s": $aggregator, "consumer_readings_per_s": $consumer, "throughput_ratio": $ratio,
+ "passthrough_readings_per_s": $passthrough, "passthrough_throughput_ratio": $passthrough_ratio,
+ "passthrough_cpu_us_per_reading": $(value full passthrough_cpu_us_per_reading),
  "aggregator_s": $(value full aggregator_s),
  "aggregator_cpu_us_per_reading": $(value full aggregator_cpu_us_per_reading), "consumer_cpu_us_per_reading": $(value full consumer_cpu_us_per_reading),
  "load_average_at_start": "$LOAD", "aggregator_startup_s": $(value full aggregator_startup_s),

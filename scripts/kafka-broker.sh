@@ -4,7 +4,8 @@
 #   scripts/kafka-broker.sh start DIR PORT   # formats DIR on first use, waits until ready
 #   scripts/kafka-broker.sh stop DIR         # SIGTERM, waits for a clean stop
 # With KAFKA_BROKER_SSL_KEYSTORE, KAFKA_BROKER_SSL_TRUSTSTORE (PKCS12) and KAFKA_BROKER_SSL_PASSWORD
-# set, the listener is SSL and requires client certificates (mutual TLS).
+# set, the listener is SSL and requires client certificates (mutual TLS). KAFKA_BROKER_PROPERTIES:
+# more server.properties lines, appended (a key given again there wins).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LIBS=${KAFKA_LIBS:-$ROOT/build/kafka/libs}
@@ -50,6 +51,7 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
+${KAFKA_BROKER_PROPERTIES:-}
 PROPS
   cat > "$dir/log4j2.yaml" <<'LOG'
 Configuration:
