@@ -41,15 +41,26 @@ final class ReadingFields {
     private int numbers;
     String typeProblem;
 
-    /** The field named by the ASCII bytes {@code b[from, from + length)}, or {@link #UNKNOWN}. */
+    /**
+     * The field named by the ASCII bytes {@code b[from, from + length)}, or {@link #UNKNOWN}: the
+     * length and the first letter pick the one candidate, which is then compared.
+     */
     static int field(byte[] b, int from, int length) {
-        for (int i = 0; i < NAME_BYTES.length; i++) {
-            byte[] name = NAME_BYTES[i];
-            if (name.length == length && java.util.Arrays.equals(name, 0, length, b, from, from + length)) {
-                return i;
-            }
-        }
-        return UNKNOWN;
+        int candidate = switch (length) {
+            case 3 -> SEQ;
+            case 8 -> switch (b[from]) {
+                case 's' -> SENSOR_ID;
+                case 'h' -> HUMIDITY;
+                case 'p' -> PRESSURE;
+                case 'l' -> LATITUDE;
+                default -> UNKNOWN;
+            };
+            case 9 -> b[from] == 't' ? TIMESTAMP : b[from] == 'l' ? LONGITUDE : UNKNOWN;
+            case 11 -> TEMPERATURE;
+            default -> UNKNOWN;
+        };
+        return candidate != UNKNOWN && java.util.Arrays.equals(NAME_BYTES[candidate], 0, length, b, from, from + length)
+                ? candidate : UNKNOWN;
     }
 
     /** The field named {@code name} (a name that had escapes in the document), or {@link #UNKNOWN}. */
