@@ -47,13 +47,6 @@ final class JsonReadingScanner {
     private String otherName;
     private int numberStart;
     private boolean numberIsInteger;
-    /** Of the last number (see {@link #number()}): sign, significant digits, their count, digits after the point, exponent. */
-    private boolean numberNegative;
-    private long mantissa;
-    private int significant;
-    private int scale;
-    private int exponent;
-    private int exponentDigits;
 
     JsonReadingScanner(byte[] bytes, ReadingFields fields) {
         this.b = bytes;
@@ -349,53 +342,32 @@ final class JsonReadingScanner {
 
     // ---- numbers ----------------------------------------------------------------------------
 
-    /**
-     * Checks the number at {@code pos} against JSON's grammar and moves past it, gathering on the way
-     * what {@link #doubleValue()} needs: sign, decimal digits (up to 18 significant ones), how many of
-     * them follow the point, and the exponent (up to 4 digits).
-     */
+    /** Checks the number at {@code pos} against JSON's grammar and moves past it. */
     private void number() throws SyntaxError {
         int start = pos;
         boolean integer = true;
-        numberNegative = pos < end && b[pos] == '-';
-        if (numberNegative) {
+        if (pos < end && b[pos] == '-') {
             pos++;
         }
-        mantissa = 0;
-        significant = 0;
-        scale = 0;
         if (pos < end && b[pos] == '0') {
             pos++;
         } else if (pos < end && b[pos] >= '1' && b[pos] <= '9') {
-            mantissaDigits();
+            digits();
         } else {
             throw error("unexpected character");
         }
         if (pos < end && b[pos] == '.') {
             pos++;
             integer = false;
-            requireDigit();
-            int fractionStart = pos;
-            mantissaDigits();
-            scale = pos - fractionStart;
+            requireDigits();
         }
-        exponent = 0;
-        exponentDigits = 0;
         if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
             pos++;
             integer = false;
-            boolean negativeExponent = pos < end && b[pos] == '-';
             if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
                 pos++;
             }
-            requireDigit();
-            while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-                if (++exponentDigits <= 4) {
-                    exponent = exponent * 10 + (b[pos] - '0');
-                }
-                pos++;
-            }
-            exponent = negativeExponent ? -exponent : exponent;
+            requireDigits();
         }
         if (pos - start > MAX_NUMBER_LENGTH) {
             throw error("number longer than " + MAX_NUMBER_LENGTH + " characters");
@@ -404,26 +376,15 @@ final class JsonReadingScanner {
         numberIsInteger = integer;
     }
 
-    private void requireDigit() throws SyntaxError {
+    private void requireDigits() throws SyntaxError {
         if (pos >= end || b[pos] < '0' || b[pos] > '9') {
             throw error("digit expected in a number");
         }
+        digits();
     }
 
-    /**
-     * Digits into {@link #mantissa}; leading zeros are not significant, digits past the 18th are only
-     * counted (such a number goes to {@code parseDouble}, and the mantissa stays below 10^18).
-     */
-    private void mantissaDigits() {
+    private void digits() {
         while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-            if (significant < 18) {
-                mantissa = mantissa * 10 + (b[pos] - '0');
-                if (mantissa != 0) {
-                    significant++;
-                }
-            } else {
-                significant++;
-            }
             pos++;
         }
     }
@@ -461,27 +422,62 @@ final class JsonReadingScanner {
      * to {@code parseDouble}. Integers convert through {@code long} as Jackson does.
      */
     private double doubleValue() {
-        if (significant > (numberIsInteger ? 18 : 15)) {
-            return slowDouble();
+        int i = numberStart;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long mantissa = 0;
+        int significant = 0;
+        int scale = 0;
+        boolean fraction = false;
+        for (; i < pos; i++) {
+            byte c = b[i];
+            if (c == '.') {
+                fraction = true;
+                continue;
+            }
+            if (c == 'e' || c == 'E') {
+                break;
+            }
+            if (fraction) {
+                scale++;
+            }
+            mantissa = mantissa * 10 + (c - '0');
+            if (mantissa != 0 && ++significant > (numberIsInteger ? 18 : 15)) {
+                return slowDouble();
+            }
         }
         if (numberIsInteger) {
-            return numberNegative ? (double) -mantissa : (double) mantissa;
+            return negative ? (double) -mantissa : (double) mantissa;
         }
-        if (exponentDigits > 4) {
-            return slowDouble();
+        int exponent = 0;
+        if (i < pos) { // at the 'e'
+            i++;
+            boolean negativeExponent = b[i] == '-';
+            if (b[i] == '-' || b[i] == '+') {
+                i++;
+            }
+            if (pos - i > 4) {
+                return slowDouble();
+            }
+            for (; i < pos; i++) {
+                exponent = exponent * 10 + (b[i] - '0');
+            }
+            exponent = negativeExponent ? -exponent : exponent;
         }
-        int decimalExponent = exponent - scale;
+        exponent -= scale;
         double value;
         if (mantissa == 0) {
             value = 0;
-        } else if (decimalExponent >= 0 && decimalExponent < POWERS_OF_TEN.length) {
-            value = mantissa * POWERS_OF_TEN[decimalExponent];
-        } else if (decimalExponent < 0 && -decimalExponent < POWERS_OF_TEN.length) {
-            value = mantissa / POWERS_OF_TEN[-decimalExponent];
+        } else if (exponent >= 0 && exponent < POWERS_OF_TEN.length) {
+            value = mantissa * POWERS_OF_TEN[exponent];
+        } else if (exponent < 0 && -exponent < POWERS_OF_TEN.length) {
+            value = mantissa / POWERS_OF_TEN[-exponent];
         } else {
             return slowDouble();
         }
-        return numberNegative ? -value : value;
+        return negative ? -value : value;
     }
 
     private double slowDouble() {
