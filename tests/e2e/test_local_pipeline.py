@@ -72,6 +72,18 @@ def test_second_run_changes_nothing(deployment):
     REPORT["second_run_s"] = again.seconds
 
 
+def test_check_mode_reports_a_pending_connector_change_and_submits_nothing(deployment):
+    """--check --diff with another topic-refresh interval: the connector task alone reports a change and
+    names the key a real run would submit, and the running connector keeps its configuration."""
+    before = lib.get_json(f"{CONNECT}/connectors/{CONNECTOR}/config")
+    check = lib.playbook("--check", "--diff", "-e", "local_mirrormaker_refresh_topics_seconds=11")
+    assert check.rc == 0, check.output[-4000:]
+    assert f"{CONNECTOR}: would submit its configuration (keys that differ: refresh.topics.interval.seconds)" \
+        in check.output, check.output[-6000:]
+    assert check.changed == 1, f"check mode reported changed={check.changed}:\n{check.output[-6000:]}"
+    assert lib.get_json(f"{CONNECT}/connectors/{CONNECTOR}/config") == before
+
+
 def test_hq_listener_requires_a_client_certificate(deployment):
     """The mTLS listener MirrorMaker 2 uses rejects a client that has the CA but no certificate."""
     tls = lib.BASE / "kafka" / "tls"
