@@ -204,11 +204,17 @@ public final class AggregatorBench {
         }
     }
 
-    /** Runs {@code mainClass} of this classpath in a JVM with {@code jvmFlags}; returns its output lines. */
-    static List<String> runJava(List<String> jvmFlags, String mainClass, String... args) throws Exception {
+    /** This JVM's {@code java} with {@code jvmFlags}, to be completed with what to run. */
+    static List<String> javaCommand(List<String> jvmFlags) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
+        return command;
+    }
+
+    /** Runs {@code mainClass} of this classpath in a JVM with {@code jvmFlags}; returns its output lines. */
+    static List<String> runJava(List<String> jvmFlags, String mainClass, String... args) throws Exception {
+        List<String> command = javaCommand(jvmFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -262,9 +268,7 @@ public final class AggregatorBench {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags);
+        List<String> command = javaCommand(jvmFlags);
         command.add("-jar");
         command.add(jar.toString());
         ProcessBuilder pb = new ProcessBuilder(command);
