@@ -5,7 +5,7 @@
 # run on the in-JVM broker: the fixture's round trip and the aggregator's kill-and-restart
 # exactly-once integration test.
 set -euo pipefail
-IMAGE=localhost/kafka-edge/kafka-test:4.3.1
+IMAGE=localhost/kafka-edge/kafka-test:$(scripts/pom-property.sh kafka.version)
 SOCK=$(mktemp -u /tmp/podman-testcontainers.XXXXXX.sock)
 service_pid=
 

@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for need in build/kafka/libs/kafka-tools-4.3.1.jar services/aggregator/target/aggregator.jar services/frontend/target/frontend.jar; do
+for need in "build/kafka/libs/kafka-tools-$(scripts/pom-property.sh kafka.version).jar" services/aggregator/target/aggregator.jar services/frontend/target/frontend.jar; do
   [[ -f $need ]] || { echo "missing $need: run 'make build' (mvn -DskipTests install) first" >&2; exit 1; }
 done
 

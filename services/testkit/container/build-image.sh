@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 LIBS=$ROOT/build/kafka/libs
-TAG=${1:-localhost/kafka-edge/kafka-test:4.3.1}
+TAG=${1:-localhost/kafka-edge/kafka-test:$("$ROOT/scripts/pom-property.sh" kafka.version)}
 [[ -d $LIBS ]] || { echo "no Kafka jars in $LIBS: run 'mvn -pl tools/kafka-dist install'" >&2; exit 1; }
 podman image exists localhost/kafka-edge/jre-base:latest || { echo "no base image: run scripts/images.sh" >&2; exit 1; }
 context=$(mktemp -d)

@@ -1,13 +1,15 @@
 package io.kafkaedge.testkit;
 
 import com.github.dockerjava.api.model.Ulimit;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /** Kafka in a container through Testcontainers (Docker engine or podman's Docker API socket). */
 final class ContainerKafka implements KafkaFixture {
 
-    static final String DEFAULT_IMAGE = "apache/kafka:4.3.1";
+    /** The official image of the Kafka version on the classpath (pom.xml's kafka.version). */
+    static final String DEFAULT_IMAGE = "apache/kafka:" + AppInfoParser.getVersion();
 
     private final KafkaContainer container;
 
