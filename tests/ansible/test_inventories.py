@@ -125,6 +125,13 @@ def test_per_site_inventory_has_the_same_shape_for_its_site(example, prague):
     assert "brno" not in prague
 
 
+def test_per_site_inventory_reuses_the_example_variables_without_a_copy():
+    prague = ROOT / "inventory" / "prague"
+    for folder in ("group_vars", "host_vars"):
+        assert (prague / folder).is_symlink(), f"inventory/prague/{folder} should link to example's, not copy it"
+        assert (prague / folder).resolve() == (ROOT / "inventory" / "example" / folder).resolve()
+
+
 def test_local_inventory_has_no_k3s_hosts():
     local = graph("local")
     assert not hosts_of(local, "k3s_cluster")
