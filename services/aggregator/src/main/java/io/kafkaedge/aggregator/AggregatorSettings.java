@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import io.helidon.config.Config;
+import io.kafkaedge.aggregator.topology.Contract;
 import io.kafkaedge.aggregator.topology.TopologySettings;
 
 /**
@@ -26,8 +27,14 @@ public record AggregatorSettings(TopologySettings topology, Map<String, String> 
     /** Reads {@code aggregator.*} from the root configuration. */
     public static AggregatorSettings from(Config root) {
         Config a = root.get("aggregator");
+        String site = a.get("site").asString().get();
+        if (!Contract.isIdentifier(site)) {
+            throw new IllegalArgumentException("aggregator.site (environment AGGREGATOR_SITE) is '" + site
+                    + "', not an identifier: it must match " + Contract.IDENTIFIER.pattern()
+                    + " (contract/reading.schema.json#/$defs/identifier)");
+        }
         TopologySettings topology = new TopologySettings(
-                a.get("site").asString().get(),
+                site,
                 a.get("topics.raw").asString().get(),
                 a.get("topics.aggregated").asString().get(),
                 a.get("topics.dlq").asString().get(),

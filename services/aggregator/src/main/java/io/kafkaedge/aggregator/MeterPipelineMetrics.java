@@ -2,33 +2,36 @@ package io.kafkaedge.aggregator;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
+import io.kafkaedge.aggregator.topology.Aggregate;
 import io.kafkaedge.aggregator.topology.PipelineMetrics;
 import io.kafkaedge.aggregator.topology.Reason;
 
 /**
- * The topology's counters as Helidon meters; in Prometheus format {@code aggregator_readings_accepted_total},
+ * The topology's counters as Helidon meters; in Prometheus format
+ * {@code aggregator_readings_accepted_total}, {@code aggregator_readings_duplicate_total},
  * {@code aggregator_readings_rejected_total{reason=…}}, {@code aggregator_late_readings_dropped_total},
- * {@code aggregator_aggregates_emitted_total}. Counters, so at-least-once: a transaction that is
- * retried after a crash counts its records again. Accepted readings, counted once per reading on
- * every stream thread, go to a {@link LongAdder} read at scrape time (a functional counter): a
- * registry counter's increment cost a few per cent of the hot path.
+ * {@code aggregator_aggregates_emitted_total} and {@code aggregator_readings_missing_total} (the sum
+ * of the emitted aggregates' {@code missing}). Counters, so at-least-once: a transaction that is
+ * retried after a crash counts its records again (the aggregates themselves count exactly once).
  */
 public final class MeterPipelineMetrics implements PipelineMetrics {
 
-    private final LongAdder accepted = new LongAdder();
+    private final Counter accepted;
+    private final Counter duplicate;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
     private final Counter late;
     private final Counter emitted;
+    private final Counter missing;
 
     public MeterPipelineMetrics(MeterRegistry registry) {
-        registry.getOrCreate(FunctionalCounter.builder("aggregator.readings.accepted", accepted, LongAdder::sum)
+        accepted = registry.getOrCreate(Counter.builder("aggregator.readings.accepted")
                 .description("Valid readings that went into a window"));
+        duplicate = registry.getOrCreate(Counter.builder("aggregator.readings.duplicate")
+                .description("Repeats of an already aggregated (sensorId, bootId, seq), dropped"));
         for (Reason reason : Reason.values()) {
             if (reason != Reason.LATE) {
                 rejected.put(reason, registry.getOrCreate(Counter.builder("aggregator.readings.rejected")
@@ -40,11 +43,18 @@ public final class MeterPipelineMetrics implements PipelineMetrics {
                 .description("Valid readings that arrived after their window closed (sent to the dead-letter topic)"));
         emitted = registry.getOrCreate(Counter.builder("aggregator.aggregates.emitted")
                 .description("Aggregates written for closed windows"));
+        missing = registry.getOrCreate(Counter.builder("aggregator.readings.missing")
+                .description("Readings known lost (seq gaps), summed over the emitted aggregates"));
     }
 
     @Override
     public void accepted() {
         accepted.increment();
+    }
+
+    @Override
+    public void duplicate() {
+        duplicate.increment();
     }
 
     @Override
@@ -58,7 +68,8 @@ public final class MeterPipelineMetrics implements PipelineMetrics {
     }
 
     @Override
-    public void emitted() {
+    public void emitted(Aggregate aggregate) {
         emitted.increment();
+        missing.increment(aggregate.missing());
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.kafkaedge.aggregator.topology.Aggregate;
+import io.kafkaedge.aggregator.topology.ContractSchemas;
 import io.kafkaedge.aggregator.topology.JsonSerde;
 import io.kafkaedge.aggregator.topology.TestReadings;
 import io.kafkaedge.aggregator.topology.Topics;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The service against a real Kafka broker ({@link KafkaFixture}): the real {@code Main} in a
  * child JVM, configured by environment variables, killed with SIGKILL in the middle of a window
- * and restarted. Read with {@code isolation.level=read_committed}, the output holds exactly one
- * correct aggregate per sensor and window and the DLQ each invalid record exactly once.
+ * and restarted; readings sent just before the kill are sent again after it (device resends). Read
+ * with {@code isolation.level=read_committed}, the output holds exactly one correct aggregate per
+ * sensor and window — resends counted once, as duplicates — and the DLQ each invalid record exactly once.
  */
 class AggregatorIntegrationTest {
 
@@ -96,7 +98,7 @@ class AggregatorIntegrationTest {
                     Instant time = BASE.plusSeconds(w * 60L + i * 10L + s % 7);
                     boolean keyless = s % 8 == 0;
                     readings.add(new ProducerRecord<>(Topics.RAW, keyless ? null : sensor,
-                            TestReadings.reading(sensor, i, time, t, 50, 1000)));
+                            TestReadings.reading(sensor, "boot-" + s, (long) w * PER_WINDOW + i, time, t, 50, 1000)));
                     if (keyless) {
                         keylessReadings.merge(sensor, 1L, Long::sum);
                     } else {
@@ -117,8 +119,12 @@ class AggregatorIntegrationTest {
             readings.add(readings.size() * (i + 1) / 19, new ProducerRecord<>(Topics.RAW, "bad-" + i, bad));
         }
 
+        int killAt = readings.size() * 3 / 5; // in the middle of window 3
+        // the devices resend what they sent just before the kill (as after an HTTP timeout):
+        // those readings' window is still open, so each must count once and show as a duplicate
+        List<ProducerRecord<String, String>> resent = readings.subList(killAt - 2 * SENSORS, killAt).stream()
+                .filter(r -> r.key() != null && r.key().startsWith("sensor-")).toList();
         try (KafkaProducer<String, String> producer = producer()) {
-            int killAt = readings.size() * 3 / 5; // in the middle of window 3
             try (AggregatorProcess first = AggregatorProcess.start(env, log)) {
                 awaitReady(first);
                 for (ProducerRecord<String, String> r : readings.subList(0, killAt)) {
@@ -128,6 +134,9 @@ class AggregatorIntegrationTest {
                 // it is processing: the first window has been aggregated and committed
                 await().atMost(Duration.ofSeconds(60)).until(() -> !readCommitted(Topics.AGGREGATED, 1).isEmpty());
                 first.kill();
+            }
+            for (ProducerRecord<String, String> r : resent) {
+                producer.send(r);
             }
             for (ProducerRecord<String, String> r : readings.subList(killAt, readings.size())) {
                 producer.send(r);
@@ -156,6 +165,7 @@ class AggregatorIntegrationTest {
                 keylessAccounted.clear();
                 dead.clear();
                 for (ConsumerRecord<byte[], byte[]> record : readCommitted(Topics.AGGREGATED, 0)) {
+                    assertThat(ContractSchemas.errors(ContractSchemas.AGGREGATE, record.value())).isEmpty();
                     Aggregate a = serde.deserializer().deserialize(Topics.AGGREGATED, record.value());
                     assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(a.sensorId());
                     assertThat(actual.put(a.sensorId() + "@" + a.windowStart(), a)).as("duplicate %s", a).isNull();
@@ -168,7 +178,7 @@ class AggregatorIntegrationTest {
                     String reason = new String(record.headers().lastHeader(Topics.HEADER_REASON).value(),
                             StandardCharsets.UTF_8);
                     if (reason.equals("late")) {
-                        String sensor = value.substring(value.indexOf(':') + 2, value.indexOf("\",\"seq\""));
+                        String sensor = value.substring(value.indexOf(':') + 2, value.indexOf("\",\"bootId\""));
                         keylessAccounted.merge(sensor, 1L, Long::sum);
                     } else {
                         dead.add(value);
@@ -189,7 +199,11 @@ class AggregatorIntegrationTest {
                 assertThat(a.temperature().avg()).as(key).isCloseTo(e.sum() / e.count(),
                         org.assertj.core.api.Assertions.within(1e-9));
                 assertThat(a.site()).isEqualTo("it-site");
+                assertThat(a.missing()).as(key).isZero();
             });
+            // every resend was recognised across the kill and the restart: counted once, as a duplicate
+            assertThat(expected.keySet().stream().mapToLong(key -> actual.get(key).duplicates()).sum())
+                    .isEqualTo(resent.size()).isPositive();
             // keyless readings (re-keyed path): each one in exactly one aggregate or dead-lettered as late
             assertThat(keylessAccounted).isEqualTo(keylessReadings);
             assertThat(actual.keySet()).allMatch(key -> expected.containsKey(key)
@@ -199,7 +213,8 @@ class AggregatorIntegrationTest {
             String metrics = second.get("/observe/metrics");
             assertThat(metrics).containsPattern("aggregator_streams_state\\{[^}]*state=\"RUNNING\"[^}]*} 1")
                     .contains("aggregator_consumer_lag", "aggregator_process_rate")
-                    .containsPattern("aggregator_aggregates_emitted_total\\{[^}]*} [1-9]");
+                    .containsPattern("aggregator_aggregates_emitted_total\\{[^}]*} [1-9]")
+                    .containsPattern("aggregator_readings_duplicate_total\\{[^}]*} [1-9]");
 
             // Exit status 143 = the JVM ran its shutdown hooks (Streams closed) and exited on SIGTERM.
             // Not the "Kafka Streams closed" log line: JUL's own shutdown hook may drop it.

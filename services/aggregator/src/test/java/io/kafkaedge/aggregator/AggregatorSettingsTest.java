@@ -65,6 +65,23 @@ class AggregatorSettingsTest {
                 "kafka.ssl.truststore.type=PKCS12");
     }
 
+    @Test
+    void aSiteThatIsNotAnIdentifierFailsAtStartNamingTheKey() {
+        for (String site : List.of("", "prague site", "<b>x</b>", "a".repeat(129), "caf\u00e9")) {
+            Config config = Config.builder()
+                    .sources(ConfigSources.create(Map.of("aggregator.site", site)),
+                            ConfigSources.classpath("application.yaml"))
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AggregatorSettings.from(config))
+                    .as(site)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("aggregator.site")
+                    .hasMessageContaining("AGGREGATOR_SITE");
+        }
+    }
+
     /** Runs {@link SettingsProbe} in a fresh JVM with {@code env} added to its environment. */
     private static String runProbe(Map<String, String> env) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

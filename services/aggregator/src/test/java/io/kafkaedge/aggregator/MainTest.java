@@ -95,7 +95,8 @@ class MainTest {
         meters.accepted();
         meters.rejected(Reason.OUT_OF_RANGE);
         meters.late();
-        meters.emitted();
+        meters.duplicate();
+        meters.emitted(new io.kafkaedge.aggregator.topology.Aggregate("s", "x", "a", "b", 3, 1, 2, null, null, null, 0, 0));
         String text;
         try (var response = client.get("/observe/metrics").accept(io.helidon.http.HttpMediaTypes.PLAINTEXT_UTF_8
                 .mediaType()).request()) {
@@ -106,6 +107,8 @@ class MainTest {
                 .containsPattern("aggregator_readings_rejected_total\\{[^}]*reason=\"out_of_range\"[^}]*} [1-9]")
                 .containsPattern("aggregator_readings_rejected_total\\{[^}]*reason=\"not_json\"[^}]*} 0")
                 .containsPattern("aggregator_late_readings_dropped_total\\{[^}]*} [1-9]")
-                .containsPattern("aggregator_aggregates_emitted_total\\{[^}]*} [1-9]");
+                .containsPattern("aggregator_aggregates_emitted_total\\{[^}]*} [1-9]")
+                .containsPattern("aggregator_readings_duplicate_total\\{[^}]*} [1-9]")
+                .containsPattern("aggregator_readings_missing_total\\{[^}]*} [2-9]");
     }
 }

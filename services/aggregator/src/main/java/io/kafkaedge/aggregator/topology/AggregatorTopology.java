@@ -2,6 +2,7 @@ package io.kafkaedge.aggregator.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -14,6 +15,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The aggregator's topology, a pure function of its settings:
@@ -23,9 +27,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   │                                              └─ rejected, late ─▶ sensor-data-dlq
  *   └─ other key ─ identify ─ rekeyed-repartition ─ rekeyed-windows ─ (the same two outputs)
  * </pre>
- * Windowing, lateness and emission happen in one processor node per path ({@link WindowProcessor}),
- * so a reading costs a parse and three node hops; records are forwarded only for aggregates and
- * dead letters. Records keyed by their sensor id (the contract, and the seed firmware's
+ * Windowing, de-duplication, lateness and emission happen in one processor node per path
+ * ({@link WindowProcessor}) over two public key-value stores (open windows, last seq per sensor);
+ * records are forwarded only for aggregates and dead letters. Records keyed by their sensor id (the contract, and the seed firmware's
  * {@code "<lat>x<long>"} key) take the direct path; keyless or mis-keyed ones are re-keyed through a
  * repartition topic and windowed separately, with their own stream time (they come back through
  * their topic later than the directly keyed ones and would otherwise look late while catching up on
@@ -35,6 +39,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 public final class AggregatorTopology {
 
     private static final String REKEY_STORE = Topics.REKEY + "-" + Topics.WINDOW_STORE;
+    private static final String REKEY_LAST_SEQ_STORE = Topics.REKEY + "-" + Topics.LAST_SEQ_STORE;
 
     private AggregatorTopology() {
     }
@@ -46,8 +51,9 @@ public final class AggregatorTopology {
     public static Topology build(TopologySettings settings, Clock clock, PipelineMetrics metrics) {
         ReadingSerde readingSerde = new ReadingSerde(new ReadingParser(clock, settings.maxFutureSkew()));
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(WriteBehindWindowStore.builder(Topics.WINDOW_STORE));
-        builder.addStateStore(WriteBehindWindowStore.builder(REKEY_STORE));
+        for (String store : List.of(Topics.WINDOW_STORE, Topics.LAST_SEQ_STORE, REKEY_STORE, REKEY_LAST_SEQ_STORE)) {
+            builder.addStateStore(store(store));
+        }
 
         KStream<Bytes, ParseResult> readings = builder.stream(settings.rawTopic(),
                 Consumed.with(Serdes.Bytes(), readingSerde)
@@ -59,17 +65,27 @@ public final class AggregatorTopology {
                 .defaultBranch(Branched.as("rekey"));
 
         outputs(routes.get("route-direct")
-                .process(() -> new WindowProcessor.Direct(Topics.WINDOW_STORE, settings, metrics),
-                        Named.as("windows"), Topics.WINDOW_STORE), "", settings);
+                .process(() -> new WindowProcessor.Direct(Topics.WINDOW_STORE, Topics.LAST_SEQ_STORE, settings, metrics),
+                        Named.as("windows"), Topics.WINDOW_STORE, Topics.LAST_SEQ_STORE), "", settings);
 
         KStream<Bytes, SensorReading> rekeyed = routes.get("route-rekey")
                 .processValues(Identify::new, Named.as("identify"))
                 .selectKey((key, reading) -> Bytes.wrap(reading.id().getBytes(StandardCharsets.UTF_8)),
                         Named.as("rekey"))
                 .repartition(Repartitioned.with(Serdes.Bytes(), new SensorReadingSerde()).withName(Topics.REKEY));
-        outputs(rekeyed.process(() -> new WindowProcessor.Rekeyed(REKEY_STORE, settings, metrics),
-                Named.as(Topics.REKEY + "-windows"), REKEY_STORE), Topics.REKEY + "-", settings);
+        outputs(rekeyed.process(() -> new WindowProcessor.Rekeyed(REKEY_STORE, REKEY_LAST_SEQ_STORE, settings, metrics),
+                Named.as(Topics.REKEY + "-windows"), REKEY_STORE, REKEY_LAST_SEQ_STORE), Topics.REKEY + "-", settings);
         return builder.build();
+    }
+
+    /**
+     * A changelogged in-memory key-value store with Streams' record cache in front: a key updated
+     * many times between two commits costs one changelog record, written inside the transaction.
+     */
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> store(String name) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled()
+                .withLoggingEnabled(Map.of());
     }
 
 

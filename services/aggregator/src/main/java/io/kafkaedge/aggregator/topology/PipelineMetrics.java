@@ -6,6 +6,9 @@ public interface PipelineMetrics {
     /** A reading went into a window. */
     void accepted();
 
+    /** A repeat of an aggregated (sensorId, bootId, seq) was dropped (not dead-lettered). */
+    void duplicate();
+
     /** A reading went to the dead-letter topic for {@code reason} (not {@link Reason#LATE}). */
     void rejected(Reason reason);
 
@@ -13,12 +16,16 @@ public interface PipelineMetrics {
     void late();
 
     /** An aggregate was written. */
-    void emitted();
+    void emitted(Aggregate aggregate);
 
     /** Counts nothing. */
     PipelineMetrics NONE = new PipelineMetrics() {
         @Override
         public void accepted() {
+        }
+
+        @Override
+        public void duplicate() {
         }
 
         @Override
@@ -30,7 +37,7 @@ public interface PipelineMetrics {
         }
 
         @Override
-        public void emitted() {
+        public void emitted(Aggregate aggregate) {
         }
     };
 }

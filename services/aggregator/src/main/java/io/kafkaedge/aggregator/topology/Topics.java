@@ -1,6 +1,6 @@
 package io.kafkaedge.aggregator.topology;
 
-/** Default topic names (DESIGN.md), the names of stores and internal topics, and DLQ headers. */
+/** Default topic names (contract/README.md), the names of stores and internal topics, and DLQ headers. */
 public final class Topics {
 
     public static final String RAW = "sensor-data";
@@ -12,6 +12,11 @@ public final class Topics {
      * {@code <application.id>-sensor-window-state-changelog}.
      */
     public static final String WINDOW_STORE = "sensor-window-state";
+    /**
+     * Per sensor, the largest seq of each boot in its last emitted window (key-value store); its
+     * changelog is {@code <application.id>-sensor-last-seq-changelog}.
+     */
+    public static final String LAST_SEQ_STORE = "sensor-last-seq";
     /** Re-keying topic {@code <application.id>-rekeyed-repartition} for readings not keyed by sensor id. */
     public static final String REKEY = "rekeyed";
 

@@ -16,6 +16,9 @@ public record TopologySettings(String site, String rawTopic, String aggregatedTo
 
     public TopologySettings {
         Objects.requireNonNull(site, "site");
+        if (!Contract.isIdentifier(site)) {
+            throw new IllegalArgumentException("site '" + site + "' is not an identifier " + Contract.IDENTIFIER.pattern());
+        }
         Objects.requireNonNull(rawTopic, "rawTopic");
         Objects.requireNonNull(aggregatedTopic, "aggregatedTopic");
         Objects.requireNonNull(dlqTopic, "dlqTopic");

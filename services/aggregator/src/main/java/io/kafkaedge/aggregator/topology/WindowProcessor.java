@@ -1,5 +1,6 @@
 package io.kafkaedge.aggregator.topology;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,46 +10,59 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Tumbling event-time windows with a grace period, final results only, in one processor node:
- * the aggregator's hot path. Per task it keeps every sensor's open windows in memory, updated in
- * place, and marks each update in a {@link WriteBehindWindowStore}, which writes the marked windows
- * to its changelog once per commit, inside the exactly-once transaction; on start it rebuilds the
- * open windows from that store.
+ * Tumbling event-time windows with a grace period, de-duplication by (sensorId, bootId, seq), loss
+ * counting, final results only — one processor node over two public key-value stores:
+ * <ul>
+ *   <li>the window store (window start + sensor id → {@link WindowAccumulator}), written on every
+ *       update; Streams' record cache in front of it turns the updates of one commit interval into
+ *       one changelog record per window, inside the exactly-once transaction;</li>
+ *   <li>the last-seq store (sensor id → {@link LastSeq}), the largest seq per boot of the sensor's
+ *       last emitted window, from which the next window's gap is counted.</li>
+ * </ul>
+ * The processor also keeps the open windows in memory (rebuilt from the window store in
+ * {@link #init}, which Streams calls after restoring it). A reading's identity is looked up in
+ * every open window of its sensor: the seen-sets are the de-duplication state, bounded by the open
+ * windows (window + grace), and restored with them after a restart or a rebalance.
  * <p>
  * Stream time is the largest event time this processor has accepted (rejected records never move
  * it). A window {@code [start, start + size)} closes once {@code start + size <= streamTime - grace};
  * then each sensor's aggregate is forwarded once and its store entry deleted. A reading whose
- * window has already closed is late: counted and forwarded as a dead letter. After a restart,
- * stream time is the latest event time in the restored windows — the reading that set it is always
- * in a window that is still open.
+ * window has already closed is late: counted and forwarded as a dead letter (a resend of an already
+ * emitted reading, too: its window's seen-set is gone). After a restart, stream time is the latest
+ * event time in the restored windows — the reading that set it is always in a window still open.
  *
  * @param <V> the value type of the records this path receives
  */
 abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted> {
 
-    private final String storeName;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String windowStoreName;
+    private final String lastSeqStoreName;
     private final long windowMs;
     private final long graceMs;
     private final String site;
     protected final PipelineMetrics metrics;
     private final TreeMap<Long, Map<String, WindowAccumulator>> open = new TreeMap<>();
     private ProcessorContext<Bytes, Emitted> context;
-    private WriteBehindWindowStore store;
+    private KeyValueStore<Bytes, byte[]> windows;
+    private KeyValueStore<Bytes, byte[]> lastSeq;
     private long streamTime = Long.MIN_VALUE;
-    private long lastStart;
-    private Map<String, WindowAccumulator> lastSensors;
 
-    WindowProcessor(String storeName, TopologySettings settings, PipelineMetrics metrics) {
-        this.storeName = storeName;
+    WindowProcessor(String windowStoreName, String lastSeqStoreName, TopologySettings settings, PipelineMetrics metrics) {
+        this.windowStoreName = windowStoreName;
+        this.lastSeqStoreName = lastSeqStoreName;
         this.windowMs = settings.window().toMillis();
         this.graceMs = settings.grace().toMillis();
         this.site = settings.site();
@@ -58,11 +72,11 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
     @Override
     public void init(ProcessorContext<Bytes, Emitted> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
+        this.windows = context.getStateStore(windowStoreName);
+        this.lastSeq = context.getStateStore(lastSeqStoreName);
         open.clear();
-        lastSensors = null;
         streamTime = Long.MIN_VALUE;
-        try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
+        try (KeyValueIterator<Bytes, byte[]> entries = windows.all()) {
             while (entries.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = entries.next();
                 WindowAccumulator window = WindowAccumulator.decode(entry.key, entry.value);
@@ -77,12 +91,18 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
     }
 
     /**
-     * Puts a valid reading (its event time is the record's timestamp) into its sensor's window.
+     * Puts a valid reading (its event time is the record's timestamp) into its sensor's window,
+     * unless it is late (dead letter), a repeat (counted, dropped) or its id is not an identifier.
      *
      * @param origin where the reading was read from {@code sensor-data}; {@code null}: the current record
      */
     protected final void window(Record<Bytes, ?> record, String sensorId, Reading reading,
                                 SensorReading.Origin origin, byte[] raw) {
+        if (!Contract.isIdentifier(sensorId)) { // an id taken from the record key
+            reject(record, raw, Reason.INVALID_FIELD, "the record key is not an identifier "
+                    + Contract.IDENTIFIER.pattern() + " and the reading has no sensorId", origin);
+            return;
+        }
         long time = record.timestamp();
         streamTime = Math.max(streamTime, time);
         long start = time - Math.floorMod(time, windowMs);
@@ -91,32 +111,39 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
             metrics.late();
             String detail = "window [" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(start + windowMs)
                     + ") closed (grace " + graceMs + " ms)";
-            context.forward(record.withValue(Emitted.deadLetter(raw))
-                    .withHeaders(DeadLetters.headers(record.headers(), Reason.LATE, detail,
-                            origin != null ? origin : currentOrigin())));
+            context.forward(DeadLetters.of(record, raw, Reason.LATE, detail, origin != null ? origin : currentOrigin()));
             return;
         }
-        metrics.accepted();
-        Map<String, WindowAccumulator> sensors = sensorsOf(start);
-        WindowAccumulator window = sensors.get(sensorId);
-        if (window == null) {
-            window = new WindowAccumulator(sensorId, start);
-            sensors.put(sensorId, window);
+        WindowAccumulator original = reading.identified() ? windowThatSaw(sensorId, reading) : null;
+        if (original != null) {
+            metrics.duplicate();
+            original.duplicate();
+            windows.put(original.key(), original.encode());
+        } else {
+            metrics.accepted();
+            Map<String, WindowAccumulator> sensors = open.computeIfAbsent(start, s -> new HashMap<>());
+            WindowAccumulator window = sensors.get(sensorId);
+            if (window == null) {
+                window = new WindowAccumulator(sensorId, start);
+                sensors.put(sensorId, window);
+            }
+            window.add(reading);
+            windows.put(window.key(), window.encode());
         }
-        window.add(reading);
-        store.changed(window);
-        if (open.firstKey() + windowMs <= closedBefore) {
+        if (!open.isEmpty() && open.firstKey() + windowMs <= closedBefore) {
             closeWindows(closedBefore);
         }
     }
 
-    /** The open window starting at {@code start}; the last one used is at hand (no boxing, no tree walk). */
-    private Map<String, WindowAccumulator> sensorsOf(long start) {
-        if (lastSensors == null || lastStart != start) {
-            lastSensors = open.computeIfAbsent(start, s -> new HashMap<>());
-            lastStart = start;
+    /** The open window of {@code sensorId} that already aggregated this reading's (bootId, seq), or null. */
+    private WindowAccumulator windowThatSaw(String sensorId, Reading reading) {
+        for (Map<String, WindowAccumulator> sensors : open.values()) {
+            WindowAccumulator window = sensors.get(sensorId);
+            if (window != null && window.seen(reading.bootId(), reading.seq())) {
+                return window;
+            }
         }
-        return lastSensors;
+        return null;
     }
 
     /**
@@ -126,21 +153,36 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
      */
     private void closeWindows(long closedBefore) {
         while (!open.isEmpty() && open.firstKey() + windowMs <= closedBefore) {
-            Map<String, WindowAccumulator> sensors = open.pollFirstEntry().getValue();
-            if (sensors == lastSensors) {
-                lastSensors = null;
-            }
-            List<WindowAccumulator> closed = new ArrayList<>(sensors.values());
+            List<WindowAccumulator> closed = new ArrayList<>(open.pollFirstEntry().getValue().values());
             closed.sort(Comparator.comparing(WindowAccumulator::sensorId));
             for (WindowAccumulator window : closed) {
-                byte[] json = AggregateJson.write(window.aggregate(site, windowMs));
-                context.forward(new Record<>(Bytes.wrap(window.sensorId().getBytes(StandardCharsets.UTF_8)),
-                        Emitted.aggregate(json), window.latestEventMs(), new RecordHeaders()));
-                store.closed(window);
-                metrics.emitted();
+                Bytes sensorKey = Bytes.wrap(window.sensorId().getBytes(StandardCharsets.UTF_8));
+                Aggregate aggregate = window.aggregate(site, windowMs, LastSeq.decode(lastSeq.get(sensorKey)));
+                Map<String, Long> maxByBoot = window.maxSeqByBoot();
+                if (!maxByBoot.isEmpty()) {
+                    lastSeq.put(sensorKey, LastSeq.encode(maxByBoot));
+                }
+                context.forward(new Record<>(sensorKey, Emitted.aggregate(json(aggregate)), window.latestEventMs()));
+                windows.delete(window.key());
+                metrics.emitted(aggregate);
             }
             context.commit();
         }
+    }
+
+    private static byte[] json(Aggregate aggregate) {
+        try {
+            return JSON.writeValueAsBytes(aggregate);
+        } catch (IOException e) {
+            throw new SerializationException("cannot write the aggregate of " + aggregate.sensorId(), e);
+        }
+    }
+
+    /** Counts and dead-letters the current record. */
+    protected final void reject(Record<Bytes, ?> record, byte[] raw, Reason reason, String detail,
+                                SensorReading.Origin origin) {
+        metrics.rejected(reason);
+        context.forward(DeadLetters.of(record, raw, reason, detail, origin != null ? origin : currentOrigin()));
     }
 
     /** Origin of the record being processed (for a dead letter). */
@@ -153,8 +195,8 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
     /** Readings keyed by their sensor id, straight from the raw topic; also dead-letters what did not parse. */
     static final class Direct extends WindowProcessor<ParseResult> {
 
-        Direct(String storeName, TopologySettings settings, PipelineMetrics metrics) {
-            super(storeName, settings, metrics);
+        Direct(String windowStore, String lastSeqStore, TopologySettings settings, PipelineMetrics metrics) {
+            super(windowStore, lastSeqStore, settings, metrics);
         }
 
         @Override
@@ -162,12 +204,8 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
             switch (record.value()) {
                 case ParseResult.Valid valid -> window(record, Identify.id(record.key(), valid.reading()), valid.reading(),
                         null, valid.raw());
-                case ParseResult.Rejected rejected -> {
-                    metrics.rejected(rejected.reason());
-                    context().forward(record.withValue(Emitted.deadLetter(rejected.raw()))
-                            .withHeaders(DeadLetters.headers(record.headers(), rejected.reason(), rejected.detail(),
-                                    currentOrigin())));
-                }
+                case ParseResult.Rejected rejected -> reject(record, rejected.raw(), rejected.reason(), rejected.detail(),
+                        null);
             }
         }
     }
@@ -175,8 +213,8 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
     /** Readings that came back through the re-keying topic, origin and id attached. */
     static final class Rekeyed extends WindowProcessor<SensorReading> {
 
-        Rekeyed(String storeName, TopologySettings settings, PipelineMetrics metrics) {
-            super(storeName, settings, metrics);
+        Rekeyed(String windowStore, String lastSeqStore, TopologySettings settings, PipelineMetrics metrics) {
+            super(windowStore, lastSeqStore, settings, metrics);
         }
 
         @Override

@@ -68,7 +68,7 @@ public final class AggregatorBench {
         String raw = "bench-raw-" + label;
         String aggregated = "bench-aggregated-" + label;
         String dlq = "bench-dlq-" + label;
-        createTopics(bootstrap, List.of(raw, aggregated, dlq));
+        createTopics(bootstrap, List.of(raw, aggregated, dlq, raw + "-seed-peer-out"));
 
         Instant base = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.HOURS);
         long t0 = System.nanoTime();
@@ -89,6 +89,11 @@ public final class AggregatorBench {
         result("consumer_cpu_us_per_reading", passes.get(1)[1]);
         if (!"false".equals(System.getenv("BENCH_PASSTHROUGH"))) {
             runPassThrough(jvmFlags, bootstrap, raw, produced, work.resolve("passthrough-" + label));
+        }
+        if (!"false".equals(System.getenv("BENCH_SEED_PEER"))) {
+            runJava(jvmFlags, SeedPeer.class.getName(), bootstrap, raw, Long.toString(produced),
+                    work.resolve("seed-peer-" + label).toString())
+                    .stream().filter(l -> l.startsWith("RESULT ")).forEach(System.out::println);
         }
 
         Map<String, String> env = new HashMap<>();
@@ -143,7 +148,8 @@ public final class AggregatorBench {
             for (int step = 0; step < steps; step++) {
                 String time = base.plusMillis((long) (step * stepMs)).truncatedTo(ChronoUnit.SECONDS).toString();
                 for (int s = 0; s < sensors; s++) {
-                    String json = "{\"sensorId\":\"sensor-" + s + "\",\"seq\":" + step + ",\"timestamp\":\"" + time
+                    String json = "{\"sensorId\":\"sensor-" + s + "\",\"bootId\":\"b" + s + "\",\"seq\":" + step
+                            + ",\"timestamp\":\"" + time
                             + "\",\"temperature\":" + (15 + (s % 20) + (step % 10) * 0.1)
                             + ",\"humidity\":" + (40 + (step % 30)) + ",\"pressure\":" + (980 + (s % 40) * 0.5)
                             + ",\"latitude\":50.0755,\"longitude\":14.4378}";
@@ -304,6 +310,8 @@ public final class AggregatorBench {
             String metrics = get(http, metricsUri);
             metrics.lines().filter(l -> l.startsWith("aggregator_readings_accepted_total")
                             || l.startsWith("aggregator_late_readings_dropped_total")
+                            || l.startsWith("aggregator_readings_duplicate_total")
+                            || l.startsWith("aggregator_readings_rejected_total")
                             || l.startsWith("aggregator_aggregates_emitted_total"))
                     .forEach(l -> System.out.println("METRIC " + l));
         } finally {

@@ -112,6 +112,7 @@ class AggregatorTopologyTest {
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(
                 "{\"sensorId\":\"prague-balcony\",\"site\":\"prague\","
                         + "\"windowStart\":\"2026-11-24T18:48:00Z\",\"windowEnd\":\"2026-11-24T18:49:00Z\",\"count\":1,"
+                        + "\"duplicates\":0,\"missing\":0,"
                         + "\"temperature\":{\"avg\":20.57,\"min\":20.57,\"max\":20.57},"
                         + "\"humidity\":{\"avg\":54.87,\"min\":54.87,\"max\":54.87},"
                         + "\"pressure\":{\"avg\":981.59,\"min\":981.59,\"max\":981.59},"
@@ -232,7 +233,16 @@ class AggregatorTopologyTest {
         cases.put("[1,2,3]", Reason.NOT_JSON);
         cases.put("", Reason.NOT_JSON);
         cases.put(reading("s1", W0, 20).replace("20.0", "\"20.0\""), Reason.INVALID_FIELD);
-        cases.put(reading("s1", W0, 20).replace("\"seq\":1", "\"seq\":1.5"), Reason.INVALID_FIELD);
+        cases.put(reading("s1", TestReadings.BOOT, 1, W0, 20).replace("\"seq\":1", "\"seq\":1.5"), Reason.INVALID_FIELD);
+        cases.put(reading("s 1", W0, 20), Reason.INVALID_FIELD);
+        cases.put(reading("<b>s1</b>", W0, 20), Reason.INVALID_FIELD);
+        cases.put(reading("s1", "boot/1", 1, W0, 20), Reason.INVALID_FIELD);
+        cases.put(reading("s1", "b".repeat(129), 1, W0, 20), Reason.INVALID_FIELD);
+        cases.put(reading("s1", TestReadings.BOOT, 1, W0, 20).replace("\"bootId\":\"" + TestReadings.BOOT + "\",", ""),
+                Reason.MISSING_FIELD);
+        cases.put(reading("s1", TestReadings.BOOT, 1, W0, 20).replace("\"seq\":1,", ""), Reason.MISSING_FIELD);
+        cases.put(reading("s1", TestReadings.BOOT, -1, W0, 20), Reason.OUT_OF_RANGE);
+        cases.put(reading("s1", TestReadings.BOOT, 9007199254740992L, W0, 20), Reason.OUT_OF_RANGE);
         cases.put(reading("s1", W0, 20).replace(",\"pressure\":1000.0", ""), Reason.MISSING_FIELD);
         cases.put(reading("s1", W0, 20).replace("\"humidity\":50.0", "\"humidity\":null"), Reason.MISSING_FIELD);
         cases.put(reading("s1", W0, 120), Reason.OUT_OF_RANGE);
@@ -274,9 +284,9 @@ class AggregatorTopologyTest {
         }
         assertThat(dead.getLast().value()).isEmpty();
         assertThat(metrics.rejectedCount(Reason.NOT_JSON)).isEqualTo(5);
-        assertThat(metrics.rejectedCount(Reason.INVALID_FIELD)).isEqualTo(2);
-        assertThat(metrics.rejectedCount(Reason.MISSING_FIELD)).isEqualTo(2);
-        assertThat(metrics.rejectedCount(Reason.OUT_OF_RANGE)).isEqualTo(3);
+        assertThat(metrics.rejectedCount(Reason.INVALID_FIELD)).isEqualTo(6);
+        assertThat(metrics.rejectedCount(Reason.MISSING_FIELD)).isEqualTo(4);
+        assertThat(metrics.rejectedCount(Reason.OUT_OF_RANGE)).isEqualTo(5);
         assertThat(metrics.rejectedCount(Reason.FUTURE_TIMESTAMP)).isEqualTo(1);
         assertThat(metrics.rejectedCount(Reason.BAD_TIMESTAMP)).isEqualTo(2);
         assertThat(metrics.accepted.get()).isZero();
@@ -304,8 +314,11 @@ class AggregatorTopologyTest {
     void storesAndInternalTopicsHaveStableNames() {
         String description = AggregatorTopology.build(TopologySettings.defaults("x"), CLOCK, PipelineMetrics.NONE)
                 .describe().toString();
-        assertThat(description).contains("stores: [" + Topics.WINDOW_STORE + "]", Topics.REKEY + "-repartition",
-                "stores: [" + Topics.REKEY + "-" + Topics.WINDOW_STORE + "]");
+        assertThat(description).containsPattern("Processor: windows \\(stores: \\[(" + Topics.WINDOW_STORE + ", "
+                        + Topics.LAST_SEQ_STORE + "|" + Topics.LAST_SEQ_STORE + ", " + Topics.WINDOW_STORE + ")]")
+                .containsPattern("Processor: rekeyed-windows \\(stores: \\[(rekeyed-" + Topics.WINDOW_STORE + ", rekeyed-"
+                        + Topics.LAST_SEQ_STORE + "|rekeyed-" + Topics.LAST_SEQ_STORE + ", rekeyed-" + Topics.WINDOW_STORE + ")]")
+                .contains(Topics.REKEY + "-repartition");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
     }
 

@@ -10,6 +10,8 @@ public final class CountingMetrics implements PipelineMetrics {
     public final AtomicLong accepted = new AtomicLong();
     public final AtomicLong late = new AtomicLong();
     public final AtomicLong emitted = new AtomicLong();
+    public final AtomicLong duplicates = new AtomicLong();
+    public final AtomicLong missing = new AtomicLong();
     public final Map<Reason, AtomicLong> rejected = new EnumMap<>(Reason.class);
 
     public CountingMetrics() {
@@ -34,8 +36,14 @@ public final class CountingMetrics implements PipelineMetrics {
     }
 
     @Override
-    public void emitted() {
+    public void duplicate() {
+        duplicates.incrementAndGet();
+    }
+
+    @Override
+    public void emitted(Aggregate aggregate) {
         emitted.incrementAndGet();
+        missing.addAndGet(aggregate.missing());
     }
 
     public long rejectedCount(Reason reason) {

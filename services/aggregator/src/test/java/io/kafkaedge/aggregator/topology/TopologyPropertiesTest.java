@@ -66,9 +66,9 @@ class TopologyPropertiesTest {
         ParseResult result = new ReadingParser(CLOCK, SETTINGS.maxFutureSkew()).parse(json);
         if (result instanceof ParseResult.Valid valid) {
             Reading r = valid.reading();
-            assertThat(r.temperature()).isBetween(ReadingParser.TEMPERATURE_MIN, ReadingParser.TEMPERATURE_MAX);
-            assertThat(r.humidity()).isBetween(ReadingParser.HUMIDITY_MIN, ReadingParser.HUMIDITY_MAX);
-            assertThat(r.pressure()).isBetween(ReadingParser.PRESSURE_MIN, ReadingParser.PRESSURE_MAX);
+            assertThat(r.temperature()).isBetween(Contract.TEMPERATURE.min(), Contract.TEMPERATURE.max());
+            assertThat(r.humidity()).isBetween(Contract.HUMIDITY.min(), Contract.HUMIDITY.max());
+            assertThat(r.pressure()).isBetween(Contract.PRESSURE.min(), Contract.PRESSURE.max());
             assertThat(r.eventTimeMs()).isBetween(0L, CLOCK.millis() + SETTINGS.maxFutureSkew().toMillis());
         } else {
             assertThat(((ParseResult.Rejected) result).detail()).isNotBlank();
@@ -120,7 +120,8 @@ class TopologyPropertiesTest {
     }
 
     /**
-     * Expected count per sensor and window: valid readings whose window had not closed on arrival.
+     * Expected count per sensor and window: valid readings with an identifier as id whose window had
+     * not closed on arrival (these readings carry no bootId/seq, so nothing is a repeat).
      * Readings keyed by their id and re-keyed ones are windowed on separate paths, each with its own
      * stream time.
      */
@@ -134,6 +135,9 @@ class TopologyPropertiesTest {
                 boolean hasKey = input.key() != null && input.key().length > 0;
                 String id = r.sensorId() != null ? r.sensorId()
                         : hasKey ? new String(input.key(), StandardCharsets.UTF_8) : r.locationKey();
+                if (!Contract.isIdentifier(id)) {
+                    continue; // invalid_field: an id from a record key that is not an identifier
+                }
                 boolean direct = hasKey && Arrays.equals(input.key(), id.getBytes(StandardCharsets.UTF_8));
                 long time = streamTime.merge(direct, r.eventTimeMs(), Math::max);
                 long start = r.eventTimeMs() / WINDOW * WINDOW;

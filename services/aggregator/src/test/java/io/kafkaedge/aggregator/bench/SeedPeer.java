@@ -1,0 +1,128 @@
+package io.kafkaedge.aggregator.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Benchmark helper (not a test), run in its own JVM with the aggregator's JVM flags: the seed
+ * project's design on the same data — Kafka Streams DSL, Jackson databind into a record,
+ * {@code groupByKey().windowedBy(1 minute).aggregate(...)} of averages, default settings apart from
+ * {@code exactly_once_v2} (one stream thread, Streams' default commit interval and record cache,
+ * record timestamps, no validation, no dead letters, no de-duplication). It is the peer the
+ * aggregator is compared with, not a model of the aggregator.
+ * <pre>
+ * SeedPeer BOOTSTRAP TOPIC RECORDS STATE_DIR
+ * </pre>
+ * Prints {@code RESULT seed_peer_readings_per_s} (first record → last record aggregated) and
+ * {@code RESULT seed_peer_cpu_us_per_reading}.
+ */
+public final class SeedPeer {
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The seed's reading. */
+    public record SeedReading(String sensorId, String timestamp, double temperature, double humidity, double pressure,
+                              double latitude, double longitude) {
+    }
+
+    /** The seed's running average. */
+    public record SeedAverage(long count, double temperatureSum, double humiditySum, double pressureSum,
+                              double latitude, double longitude) {
+        SeedAverage add(SeedReading r) {
+            return new SeedAverage(count + 1, temperatureSum + r.temperature(), humiditySum + r.humidity(),
+                    pressureSum + r.pressure(), r.latitude(), r.longitude());
+        }
+    }
+
+    private SeedPeer() {
+    }
+
+    static <T> Serde<T> json(Class<T> type) {
+        Serializer<T> serializer = (topic, value) -> {
+            try {
+                return value == null ? null : JSON.writeValueAsBytes(value);
+            } catch (IOException e) {
+                throw new SerializationException(e);
+            }
+        };
+        Deserializer<T> deserializer = (topic, bytes) -> {
+            try {
+                return bytes == null ? null : JSON.readValue(bytes, type);
+            } catch (IOException e) {
+                throw new SerializationException(e);
+            }
+        };
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        String topic = args[1];
+        long expected = Long.parseLong(args[2]);
+        Path stateDir = Path.of(args[3]);
+
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-seed-peer-" + ProcessHandle.current().pid());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+
+        LongAdder aggregated = new LongAdder();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topic, Consumed.with(Serdes.String(), json(SeedReading.class)))
+                .groupByKey(Grouped.with(Serdes.String(), json(SeedReading.class)))
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .aggregate(() -> new SeedAverage(0, 0, 0, 0, 0, 0), (key, reading, average) -> {
+                    aggregated.increment();
+                    return average.add(reading);
+                }, Materialized.<String, SeedAverage, WindowStore<Bytes, byte[]>>as("seed-averages")
+                        .withKeySerde(Serdes.String()).withValueSerde(json(SeedAverage.class)))
+                .toStream((window, average) -> window.key() + "@" + window.window().startTime())
+                .to(topic + "-seed-peer-out", Produced.with(Serdes.String(), json(SeedAverage.class)));
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), p)) {
+            streams.start();
+            long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+            while (aggregated.sum() == 0) { // the clock starts at the first record, as the aggregator's does
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no record aggregated");
+                }
+                Thread.sleep(1);
+            }
+            long start = System.nanoTime();
+            long cpuStart = AggregatorBench.processCpuNanos();
+            while (aggregated.sum() < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + aggregated.sum() + " of " + expected + " records");
+                }
+                Thread.sleep(5);
+            }
+            double seconds = AggregatorBench.seconds(System.nanoTime() - start);
+            AggregatorBench.result("seed_peer_readings_per_s", expected / seconds);
+            AggregatorBench.result("seed_peer_cpu_us_per_reading",
+                    (AggregatorBench.processCpuNanos() - cpuStart) / 1e3 / expected);
+            streams.close(Duration.ofSeconds(10));
+        }
+    }
+}
