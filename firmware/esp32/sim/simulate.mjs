@@ -6,6 +6,7 @@
 // with the same records, validated like the bridge would. While the target is unreachable the
 // firmware's bounded queue keeps the readings and flushes them, in order, once it is back.
 // See firmware/esp32/README.md for every option.
+import { randomBytes } from "node:crypto";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { validateProduce } from "./bridge_double.mjs";
@@ -245,6 +246,7 @@ async function main() {
       return t < opts.outage.start || t >= opts.outage.end;
     },
     stopping: () => stopAt !== null,
+    random_hex: (n) => randomBytes(n).toString("hex"),
     log: (line) => log(line),
     report: (json) => opts.statsMs && log(`status ${json}`),
     done: (json) => { result = json; },

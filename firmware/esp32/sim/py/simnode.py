@@ -6,6 +6,7 @@ NTP that trusts the host clock, and an HTTP transport over the host's network (`
 JS module the Node runner registers).
 """
 import asyncio
+import binascii
 import errno
 import json
 import time
@@ -13,7 +14,9 @@ import time
 import simhost
 from bme280 import BME280
 from bme280_sim import SimulatedBme280
-from sensor_node import SensorNode, Settings, SystemClock
+from netlink import SystemClock
+from sensor_node import SensorNode
+from settings import Settings
 from weather import Weather
 
 
@@ -65,7 +68,8 @@ def build(spec):
     clock = HostClock()
     chip.on_convert = lambda c: c.set_environment(*weather.at(clock.epoch()))
     return SensorNode(settings, BME280(chip, sleep_ms=lambda ms: None), clock, SimWlan(), HostNtp(),
-                      FetchTransport(), log=simhost.log)
+                      FetchTransport(), log=simhost.log,
+                      urandom=lambda n: binascii.unhexlify(simhost.random_hex(n)))
 
 
 async def run_one(node, count, stats_ms, drain_ms):
