@@ -18,7 +18,9 @@
 //             present in metadata after <n> ms."} (so N records take N x max.block.ms);
 //           - metadata known: a record not written within delivery.timeout.ms of its send gets
 //             {"error_code":500,"message":"Expiring 1 record(s) for <t>-0: ... has passed since batch creation"}.
-//           - invalid topic name: per-record 500 "Invalid topics: [...]" at once.
+//           - invalid topic name: per-record 500 "Invalid topics: [...]" at once;
+//           - a record larger than max.request.size: per-record 500 "The message is N bytes ...",
+//             at once, the other records of the request written (entries mixed, in order).
 //   ACKS AND IDEMPOTENCE as configured (in-memory Kafka side): an attempt whose ack is lost
 //           (`kafka.loseAcks(n)`) is retried after request.timeout.ms; without idempotence the
 //           retry writes the records again (two copies), with it the broker drops the repeated
@@ -32,7 +34,7 @@
 // NOT modelled: async produce (?async=true -> 204), consumers, seek, admin and topic endpoints,
 // CORS, OpenAPI, metrics, partitioners other than one partition per key (in memory: partition 0),
 // buffer.memory / max.in.flight limits, batching by linger.ms and batch.size (records are sent
-// as they come), compression, max.request.size (the "record too large" 500), authentication of
+// as they come), compression, the exact serialized size (JSON text length is used), authentication of
 // HTTP clients, the bridge's own HTTP timeouts, rebalances and multiple brokers.
 // HTTP fault modes for tests (`mode`): "ok", "down" (connection refused), "hang" (never answers),
 // "status:<code>" (an error answer such as 503), "record-errors" (200 with per-record expiry errors).
@@ -48,7 +50,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // The real producer's defaults, and the bridge's shipped acks=1 (not idempotent then).
 export const PRODUCER_DEFAULTS = Object.freeze({
   acks: "1", idempotence: false, maxBlockMs: 60000, deliveryTimeoutMs: 120000, requestTimeoutMs: 30000,
-  retryBackoffMs: 100, lingerMs: 0,
+  retryBackoffMs: 100, lingerMs: 0, maxRequestSize: 1048576,
 });
 
 const error = (status, message, extra = {}) => ({
@@ -235,6 +237,12 @@ export class Producer {
 
   /** Like KafkaProducer.send(): resolves to {done} once buffered, or to a 404 entry after max.block.ms. */
   async send(topic, key, value) {
+    const size = JSON.stringify(value).length + (key == null ? 0 : String(key).length);
+    if (size > this.config.maxRequestSize) {
+      const message = `The message is ${size} bytes when serialized which is larger than ${this.config.maxRequestSize}, `
+        + "which is the value of the max.request.size configuration.";
+      return { done: Promise.resolve({ error_code: 500, message }) };
+    }
     if (!this._metadata.has(topic)) { // fetched once, then cached (also while Kafka is away)
       const until = Date.now() + this.config.maxBlockMs;
       while (!this.kafka.hasMetadata(topic) && Date.now() < until) {
@@ -432,7 +440,8 @@ export const USAGE = `usage: node firmware/esp32/sim/bridge_double.mjs [options]
   --delivery-timeout-ms MS  delivery.timeout.ms (default 120000)
   --request-timeout-ms MS   request.timeout.ms (default 30000)
   --linger-ms MS            linger.ms (default 0; only checked against the timeouts)
-  --retry-backoff-ms MS     retry.backoff.ms (default 100)`;
+  --retry-backoff-ms MS     retry.backoff.ms (default 100)
+  --max-request-size BYTES  max.request.size (default 1048576)`;
 
 export function cliOptions(argv) {
   const { values } = parseArgs({
@@ -448,6 +457,7 @@ export function cliOptions(argv) {
       "request-timeout-ms": { type: "string", default: String(PRODUCER_DEFAULTS.requestTimeoutMs) },
       "linger-ms": { type: "string", default: String(PRODUCER_DEFAULTS.lingerMs) },
       "retry-backoff-ms": { type: "string", default: String(PRODUCER_DEFAULTS.retryBackoffMs) },
+      "max-request-size": { type: "string", default: String(PRODUCER_DEFAULTS.maxRequestSize) },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -470,7 +480,7 @@ export function cliOptions(argv) {
     producer: {
       acks, idempotence: values.idempotence === "true", maxBlockMs: int("max-block-ms"),
       deliveryTimeoutMs: int("delivery-timeout-ms"), requestTimeoutMs: int("request-timeout-ms"),
-      lingerMs: int("linger-ms"), retryBackoffMs: int("retry-backoff-ms"),
+      lingerMs: int("linger-ms"), retryBackoffMs: int("retry-backoff-ms"), maxRequestSize: int("max-request-size"),
     },
   };
 }
@@ -499,9 +509,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const url = await double.listen(opts.port, opts.host);
-  if (opts.managementPort !== null) await double.listenManagement(opts.managementPort, opts.host);
+  const management = opts.managementPort === null ? null : await double.listenManagement(opts.managementPort, opts.host);
   process.stdout.write(`${url}\n`); // with --port 0: the port it picked
   const p = opts.producer;
+  if (management !== null) log(`management (/healthy, /ready) on http://${opts.host}:${management}`);
   log(`bridge TEST DOUBLE listening on ${url}, Kafka ${opts.bootstrap ? `${opts.bootstrap}${opts.ssl ? " (TLS)" : ""}` : "in memory"}; `
     + `acks=${p.acks} enable.idempotence=${p.idempotence} max.block.ms=${p.maxBlockMs} `
     + `delivery.timeout.ms=${p.deliveryTimeoutMs} request.timeout.ms=${p.requestTimeoutMs}`);

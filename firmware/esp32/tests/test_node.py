@@ -424,3 +424,40 @@ async def test_run_keeps_sampling_while_a_slow_request_is_out():
     assert node.seq >= 30, node.status()  # ~40 readings in 2 s at 50 ms
     assert node.missed == 0, node.status()
     assert 3 <= node.requests <= 8 and node.delivered == bridge.accepted > 0, node.status()
+
+
+async def test_a_held_request_times_out_is_resent_and_both_copies_carry_the_same_identity():
+    # The bridge holds the request while its Kafka is away; the device gives up (timeout:
+    # unknown), keeps the batch and resends it. The held records are written when Kafka
+    # returns, so the resent ones land twice, with the same (bootId, seq): de-duplicable.
+    rig = Rig(BACKOFF_MAX_MS=2000)
+    await rig.boot()
+    await rig.run_for(3000)
+    await harness.bridge_kafka_available(False)
+    await rig.run_for(10000)
+    assert rig.node.last_error == "bridge unreachable: ETIMEDOUT", rig.node.last_error
+    assert rig.node.client.resent > 0, rig.node.status()
+    assert harness.bridge_buffered() > 0  # the bridge's producer still holds them
+    await harness.bridge_kafka_available(True)
+    await rig.run_for(10000)
+    values = [r["value"] for r in rig.received()]
+    assert {v["bootId"] for v in values} == {rig.node.boot_id}
+    identities = [(v["bootId"], v["seq"]) for v in values]
+    assert len(identities) > len(set(identities)), "some readings landed twice"
+    assert sorted(set(v["seq"] for v in values)) == list(range(rig.node.seq)), "each reading at least once"
+    assert len(rig.node.queue) == 0 and rig.node.queue.dropped == 0
+
+
+async def test_a_restart_starts_a_new_boot_with_seq_from_zero():
+    rig = Rig()
+    await rig.boot()
+    await rig.run_for(5000)
+    first = rig.node.boot_id
+    rig2 = Rig()  # the same device after a reset
+    await rig2.boot()
+    await rig2.run_for(3000)
+    values = [r["value"] for r in rig.received()]
+    second = [v for v in values if v["bootId"] == rig2.node.boot_id]
+    assert rig2.node.boot_id != first
+    assert [v["seq"] for v in second] == list(range(len(second))) and second
+    assert [v["seq"] for v in values if v["bootId"] == first] == list(range(rig.node.seq))
