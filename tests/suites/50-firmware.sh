@@ -24,13 +24,13 @@ timeout 300 node --test --test-reporter=junit --test-reporter-destination="$RESU
   --test-reporter=spec --test-reporter-destination=stdout \
   "$FW/tests/harness.test.mjs" "$FW/tests/bridge_double.test.mjs" "$FW/tests/simulator.test.mjs" || rc=1
 
-# 3. the simulator's Kafka mode against a real broker from build/kafka/libs
+# 3. the bridge double produces to a real broker (build/kafka/libs), the simulator posts to it
 [[ -d build/kafka/libs ]] || mvn -B -ntp -q -pl tools/kafka-dist -am install -DskipTests
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 if scripts/kafka-broker.sh start "$broker_dir" "$port"; then
   KAFKA_BOOTSTRAP=127.0.0.1:$port KAFKA_BROKER_DIR=$broker_dir timeout 300 node --test \
-    --test-reporter=junit --test-reporter-destination="$RESULTS_DIR/simulator-kafka.xml" \
-    --test-reporter=spec --test-reporter-destination=stdout "$FW/tests/simulator-kafka.test.mjs" || rc=1
+    --test-reporter=junit --test-reporter-destination="$RESULTS_DIR/bridge-double-kafka.xml" \
+    --test-reporter=spec --test-reporter-destination=stdout "$FW/tests/bridge-double-kafka.test.mjs" || rc=1
 else
   tests/junit.py run --out "$RESULTS_DIR" --name "start Kafka broker for the simulator" -- false || true
   rc=1

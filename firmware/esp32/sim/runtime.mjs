@@ -18,6 +18,10 @@ export function pythonFiles(dir, { skip = new Set() } = {}) {
     .map((f) => ({ name: f, text: readFileSync(join(dir, f), "utf8") }));
 }
 
+// What MicroPython gets on a LOLIN32 Lite without PSRAM. The WebAssembly port starts with this
+// heap but grows it on demand, so tests/test_memory.py measures instead of waiting for a MemoryError.
+export const ESP32_HEAP_BYTES = 100 * 1024;
+
 /** A fresh interpreter with src/ (minus board entry points) and the given extra dirs on /lib. */
 export async function loadFirmware({ extraDirs = [SIM_PY_DIR], stdout, stderr, heapsize = 8 * 1024 * 1024 } = {}) {
   const mp = await loadMicroPython({ stdout, stderr, heapsize, pystack: 8192 });

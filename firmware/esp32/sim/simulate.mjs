@@ -2,16 +2,17 @@
 // Simulated ESP32 sensors: the real firmware loop (src/sensor_node.py + the BME280 driver)
 // running under MicroPython (WebAssembly), one SensorNode per sensor, with a simulated BME280
 // following a daily weather curve for each location. Readings go to a Kafka Bridge over real
-// HTTP (--bridge-url) or, on machines without a bridge, straight to Kafka (--kafka-bootstrap)
-// with the same records, validated like the bridge would. While the target is unreachable the
-// firmware's bounded queue keeps the readings and flushes them, in order, once it is back.
+// HTTP (--bridge-url: the Strimzi Kafka Bridge or its test double sim/bridge_double.mjs). While
+// the bridge is unreachable the firmware's bounded queue keeps the readings and flushes them, in
+// order, once it is back. A control endpoint (--control-port) restarts a sensor on demand.
 // See firmware/esp32/README.md for every option.
+import { randomBytes } from "node:crypto";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { validateProduce } from "./bridge_double.mjs";
+import http from "node:http";
 import { SIM_PY_DIR, httpPost, loadFirmware } from "./runtime.mjs";
 
-const USAGE = `usage: node firmware/esp32/sim/simulate.mjs (--bridge-url URL | --kafka-bootstrap HOST:PORT) [options]
+const USAGE = `usage: node firmware/esp32/sim/simulate.mjs --bridge-url URL [options]
   --sensors N               number of simulated sensors (default 1)
   --sensor-ids A,B,...      explicit sensor ids (default <site>-sensor-<n>)
   --site NAME               site name, used in default ids (default local)
@@ -28,8 +29,11 @@ const USAGE = `usage: node firmware/esp32/sim/simulate.mjs (--bridge-url URL | -
   --queue-capacity N        firmware queue size (default 900)
   --batch-max N             records per request (default 50)
   --backoff-max-ms MS       longest retry pause (default 5000)
-  --http-timeout-ms MS      request timeout (default 5000)
+  --http-timeout-ms MS      request timeout (default 10000, the firmware's HTTP_TIMEOUT_S)
   --stats-interval-s S      status line per sensor on stderr every S s (default 10, 0 = off)
+  --control-port N          HTTP control on 127.0.0.1:N (0 = any; the URL is logged):
+                            POST /sensors/<id>/restart  reset that sensor (new bootId, seq from 0,
+                            its RAM queue lost, as a board reset); GET /sensors  the sensor ids
 Exit status 0 when every sensor's queue was delivered; 1 otherwise; 2 on bad usage.`;
 
 function fail(message) {
@@ -48,7 +52,6 @@ function options(argv) {
         site: { type: "string", default: "local" },
         "interval-ms": { type: "string", default: "1000" },
         "bridge-url": { type: "string" },
-        "kafka-bootstrap": { type: "string" },
         topic: { type: "string", default: "sensor-data" },
         locations: { type: "string" },
         center: { type: "string", default: "50.0755,14.4378" },
@@ -61,8 +64,9 @@ function options(argv) {
         "queue-capacity": { type: "string", default: "900" },
         "batch-max": { type: "string", default: "50" },
         "backoff-max-ms": { type: "string", default: "5000" },
-        "http-timeout-ms": { type: "string", default: "5000" },
+        "http-timeout-ms": { type: "string", default: "10000" },
         "stats-interval-s": { type: "string", default: "10" },
+        "control-port": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -83,7 +87,7 @@ function options(argv) {
     if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180)) fail(`${what}: "${text}" is not LAT,LON`);
     return [lat, lon];
   };
-  if (!!parsed["bridge-url"] === !!parsed["kafka-bootstrap"]) fail("give exactly one of --bridge-url, --kafka-bootstrap");
+  if (!parsed["bridge-url"]) fail("--bridge-url is required");
   const ids = parsed["sensor-ids"] ? parsed["sensor-ids"].split(",").map((s) => s.trim()).filter(Boolean) : null;
   const n = ids ? ids.length : int("sensors", 1);
   const seed = int("seed");
@@ -104,7 +108,6 @@ function options(argv) {
     site: parsed.site,
     intervalMs: int("interval-ms", 10),
     bridgeUrl: parsed["bridge-url"]?.replace(/\/+$/, ""),
-    kafkaBootstrap: parsed["kafka-bootstrap"],
     topic: parsed.topic,
     locations,
     seed,
@@ -118,6 +121,7 @@ function options(argv) {
     backoffMaxMs: int("backoff-max-ms", 100),
     httpTimeoutMs: int("http-timeout-ms", 100),
     statsMs: int("stats-interval-s") * 1000,
+    controlPort: parsed["control-port"] === undefined ? null : int("control-port"),
   };
 }
 
@@ -132,53 +136,29 @@ function mulberry32(seed) {
   };
 }
 
-/** Produces a bridge request's records straight to Kafka and answers like the bridge. */
-async function kafkaSink(bootstrap, log) {
-  const { Kafka, Partitioners, logLevel } = (await import("kafkajs")).default;
-  const kafka = new Kafka({
-    clientId: "sensor-simulator",
-    brokers: bootstrap.split(","),
-    connectionTimeout: 3000,
-    requestTimeout: 10000,
-    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2000 },
-    logLevel: logLevel.NOTHING,
+/** The control endpoint: restarts requested per sensor id, taken by the firmware loop. */
+async function controlServer(port, ids, pending, log) {
+  const server = http.createServer((req, res) => {
+    const m = /^\/sensors\/([^/]+)\/restart$/.exec(req.url);
+    const send = (status, body) => {
+      res.writeHead(status, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === "GET" && req.url === "/sensors") return send(200, { sensors: ids });
+    if (!m) return send(404, { error: "unknown path" });
+    if (req.method !== "POST") return send(405, { error: "POST only" });
+    const id = decodeURIComponent(m[1]);
+    if (!ids.includes(id)) return send(404, { error: `no sensor ${id}` });
+    pending.add(id);
+    log(`control: restart of ${id} requested`);
+    return send(202, { restarting: id });
   });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner, // murmur2, as the Java clients
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
   });
-  let connected = false;
-  const answer = (status, body) => ({ status, body: JSON.stringify(body), errno: null });
-  const post = async (url, headersJson, body) => {
-    const topic = decodeURIComponent(new URL(url).pathname.replace(/^\/topics\//, ""));
-    const headers = Object.fromEntries(Object.entries(JSON.parse(headersJson)).map(([k, v]) => [k.toLowerCase(), v]));
-    const { answer: refused, records } = validateProduce(headers["content-type"], body);
-    if (refused) return { status: refused.status, body: refused.body, errno: null };
-    try {
-      if (!connected) {
-        await producer.connect();
-        connected = true;
-      }
-      const meta = await producer.send({
-        topic,
-        acks: -1,
-        messages: records.map((r) => ({ key: r.key == null ? null : String(r.key), value: JSON.stringify(r.value) })),
-      });
-      // one request holds one sensor's records: one key, so one partition
-      const next = new Map(meta.map((m) => [m.partition, Number(m.baseOffset)]));
-      const partition = meta[0].partition;
-      return answer(200, { offsets: records.map(() => ({ partition, offset: next.set(partition, next.get(partition) + 1).get(partition) - 1 })) });
-    } catch (err) {
-      log(`kafka: ${err.message}`);
-      if (connected) {
-        connected = false;
-        await producer.disconnect().catch(() => {});
-      }
-      return answer(503, { error_code: 503, message: `Kafka unavailable: ${err.message}` });
-    }
-  };
-  return { post, close: () => producer.disconnect().catch(() => {}) };
+  log(`control on http://127.0.0.1:${server.address().port} (POST /sensors/<id>/restart)`);
+  return server;
 }
 
 function sentLogger(file) {
@@ -207,23 +187,10 @@ async function main() {
   const log = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   if (opts.sentLog) writeFileSync(opts.sentLog, "");
   const observe = sentLogger(opts.sentLog);
-  let post;
-  let close = async () => {};
-  let targetUrl;
-  if (opts.bridgeUrl) {
-    post = httpPost({ timeoutMs: opts.httpTimeoutMs, observe });
-    targetUrl = opts.bridgeUrl;
-  } else {
-    const sink = await kafkaSink(opts.kafkaBootstrap, log);
-    post = async (url, headersJson, body) => {
-      const a = await sink.post(url, headersJson, body);
-      observe({ body, status: a.status, text: a.body });
-      return a;
-    };
-    close = sink.close;
-    targetUrl = `kafka://${opts.kafkaBootstrap}`;
-  }
-
+  const post = httpPost({ timeoutMs: opts.httpTimeoutMs, observe });
+  const targetUrl = opts.bridgeUrl;
+  const restarts = new Set();
+  const control = opts.controlPort === null ? null : await controlServer(opts.controlPort, opts.ids, restarts, log);
   const started = Date.now();
   let stopAt = null;
   const stop = () => {
@@ -245,9 +212,11 @@ async function main() {
       return t < opts.outage.start || t >= opts.outage.end;
     },
     stopping: () => stopAt !== null,
+    random_hex: (n) => randomBytes(n).toString("hex"),
     log: (line) => log(line),
     report: (json) => opts.statsMs && log(`status ${json}`),
     done: (json) => { result = json; },
+    restart_requested: (id) => restarts.delete(id),
   });
   const specs = opts.ids.map((id, i) => ({
     seed: opts.seed * 1000 + i,
@@ -266,6 +235,7 @@ async function main() {
       BACKOFF_INITIAL_MS: Math.min(1000, opts.backoffMaxMs),
       BACKOFF_MAX_MS: opts.backoffMaxMs,
       WIFI_CONNECT_TIMEOUT_MS: 3000,
+      HTTP_TIMEOUT_S: Math.ceil(opts.httpTimeoutMs / 1000), // the watchdog's view of a stuck request
     },
   }));
   log(`simulating ${specs.length} sensor(s) every ${opts.intervalMs} ms -> ${targetUrl}`);
@@ -273,7 +243,7 @@ async function main() {
     `import simnode, simhost\nsimhost.done(await simnode.run_all(${JSON.stringify(JSON.stringify(specs))}, `
       + `${opts.count}, ${opts.statsMs || 3600000}, ${opts.drainMs}))`,
   );
-  await close();
+  if (control) control.close();
   const sensors = JSON.parse(result);
   const summary = {
     sensors,

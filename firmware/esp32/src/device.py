@@ -1,6 +1,7 @@
 """Wires the sensor node to the ESP32's hardware. The only module that imports ``machine``,
 ``network`` and ``ntptime``; ``main.py`` calls ``run()``."""
 import asyncio
+import os
 import sys
 import time
 
@@ -10,7 +11,9 @@ import ntptime
 
 import config
 from bme280 import BME280
-from sensor_node import SensorNode, Settings, StatusLed, SystemClock
+from netlink import SystemClock
+from sensor_node import SensorNode, StatusLed
+from settings import Settings
 from transport import RequestsTransport
 
 try:
@@ -32,7 +35,7 @@ class Watchdog:
         self._wdt.feed()
 
 
-def build(settings=None):
+def build(settings=None, urandom=None):
     settings = settings or Settings.from_module(config)
     led_pin = machine.Pin(settings.led_pin, machine.Pin.OUT)
     i2c = machine.I2C(settings.i2c_id, sda=machine.Pin(settings.i2c_sda),
@@ -49,6 +52,7 @@ def build(settings=None):
         RequestsTransport(requests, settings.http_timeout_s),
         led=StatusLed(led_pin, settings.led_active_low),
         wdt=Watchdog(settings.wdt_timeout_ms) if settings.wdt_timeout_ms else None,
+        urandom=urandom or os.urandom,  # the hardware RNG: a new bootId on every boot
     )
 
 

@@ -1,4 +1,4 @@
-# Runs after boot.py. All wiring lives in device.py, all logic in sensor_node.py.
+# Runs after boot.py. All wiring lives in device.py; the loop in sensor_node.py.
 import device
 
 device.run()

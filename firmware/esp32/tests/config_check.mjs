@@ -16,7 +16,7 @@ mp.FS.writeFile("/lib/config.py", readFileSync(file, "utf8"));
 mp.registerJsModule("sink", { give: (json) => { out = json; } });
 try {
   mp.runPython(`import config, json, sink
-from sensor_node import Settings
+from settings import Settings
 s = Settings.from_module(config)
 values = {k: getattr(config, k) for k in dir(config) if k.isupper()}
 values["produce_url"] = s.produce_url

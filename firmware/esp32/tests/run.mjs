@@ -11,12 +11,14 @@
 // `harness` JS module: the bridge test double in-process and over real HTTP.
 import { readdirSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { BridgeDouble } from "../sim/bridge_double.mjs";
-import { SIM_PY_DIR, httpPost, loadFirmware } from "../sim/runtime.mjs";
+import { ESP32_HEAP_BYTES, SIM_PY_DIR, httpPost, loadFirmware } from "../sim/runtime.mjs";
 
 const TESTS_DIR = dirname(fileURLToPath(import.meta.url));
 const TEST_TIMEOUT_MS = 120_000;
+const HELD_MS = 30;
 
 function parseArgs(argv) {
   const opts = { junit: null, filter: null, files: [] };
@@ -36,10 +38,20 @@ function harnessModule(double, mp, sink = {}) {
   return {
     // values handed back to the harness (mp.globals proxies are not stable across awaits)
     give: (key, value) => { sink[key] = value; },
-    bridge_handle: (method, path, headersJson, body) => {
-      const a = double.handle(method, path, JSON.parse(headersJson), body);
+    // In-process: an answer the double holds (Kafka away) longer than HELD_MS is a client
+    // timeout (ETIMEDOUT); the double keeps the records and writes them when Kafka returns.
+    bridge_handle: async (method, path, headersJson, body) => {
+      let timer;
+      const held = new Promise((r) => { timer = setTimeout(() => r({ errno: "ETIMEDOUT" }), HELD_MS); });
+      const a = await Promise.race([double.handle(method, path, JSON.parse(headersJson), body), held]);
+      clearTimeout(timer);
       return { status: a.status ?? 0, body: a.body ?? "", errno: a.errno ?? null };
     },
+    bridge_kafka_available: async (up) => {
+      double.kafka.available = !!up;
+      if (up) await double.producer.flush(2000); // the held records are written now
+    },
+    bridge_buffered: () => double.producer.buffered,
     bridge_set_mode: (mode) => { double.mode = mode; },
     bridge_received: (topic) => JSON.stringify(double.received(topic)),
     bridge_requests: () => JSON.stringify(double.requests),
@@ -47,6 +59,7 @@ function harnessModule(double, mp, sink = {}) {
     bridge_close: async () => { await double.close(); },
     bridge_listen: async () => { await double.listen(); },
     http_post: post,
+    random_hex: (n) => randomBytes(n).toString("hex"),
     write_file: (path, text) => mp.FS.writeFile(path, text), // the interpreter's file system
   };
 }
@@ -56,6 +69,7 @@ async function runTest(file, name, double) {
   const mod = basename(file, ".py");
   const mp = await loadFirmware({
     extraDirs: [SIM_PY_DIR, join(TESTS_DIR, "fakes"), join(TESTS_DIR, "fakes", "board")],
+    heapsize: ESP32_HEAP_BYTES,
     stdout: (l) => out.push(l),
     stderr: (l) => out.push(l),
   });
@@ -109,7 +123,8 @@ function junit(results, seconds) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const double = new BridgeDouble();
+// The producer settings of the local bridge (roles/local_sensors), with retries every 5 ms here.
+const double = new BridgeDouble({ producer: { acks: "all", idempotence: true, maxBlockMs: 200, deliveryTimeoutMs: 6000, requestTimeoutMs: 3000, retryBackoffMs: 5 } });
 const results = [];
 const started = Date.now();
 let aborted = false;

@@ -25,7 +25,7 @@ function simulate(args) {
 const readLog = (file) => readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 
 function assertExactlyOnceInOrder(sent, received) {
-  const key = (v) => `${v.sensorId}#${v.seq}`;
+  const key = (v) => `${v.sensorId}#${v.bootId}#${v.seq}`;
   const got = received.map((r) => key(r.value));
   assert.equal(new Set(got).size, got.length, "no reading arrived twice");
   assert.deepEqual(new Set(sent.map(key)), new Set(got), "what was logged as sent is what arrived");
@@ -91,5 +91,36 @@ test("count, locations, seed and a WiFi outage", async () => {
 test("bad usage exits 2 with the usage text", async () => {
   const { code, stderr } = await simulate(["--sensors", "2"]).done;
   assert.equal(code, 2);
-  assert.match(stderr, /exactly one of --bridge-url, --kafka-bootstrap/);
+  assert.match(stderr, /--bridge-url is required/);
+});
+
+test("the control endpoint restarts one sensor: a new bootId, seq from 0; the others go on", async () => {
+  const double = new BridgeDouble();
+  const url = await double.listen(0);
+  const run = simulate(["--sensor-ids", "r-1,r-2", "--interval-ms", "100", "--duration-s", "5",
+    "--bridge-url", url, "--control-port", "0", "--stats-interval-s", "0"]);
+  let err = "";
+  run.child.stderr.on("data", (d) => { err += d; });
+  while (!/control on (\S+) /.test(err)) await sleep(50);
+  const control = /control on (\S+) /.exec(err)[1];
+  assert.deepEqual(await (await fetch(`${control}/sensors`)).json(), { sensors: ["r-1", "r-2"] });
+  await sleep(2000);
+  assert.equal((await fetch(`${control}/sensors/nobody/restart`, { method: "POST" })).status, 404);
+  assert.equal((await fetch(`${control}/sensors/r-1/restart`, { method: "POST" })).status, 202);
+  const { code, stdout, stderr } = await run.done;
+  assert.equal(code, 0, stderr.slice(-2000));
+  const values = double.received().map((r) => r.value);
+  const boots = (id) => [...new Set(values.filter((v) => v.sensorId === id).map((v) => v.bootId))];
+  assert.equal(boots("r-1").length, 2, "r-1 booted twice");
+  assert.equal(boots("r-2").length, 1, "r-2 kept running");
+  for (const id of ["r-1", "r-2"]) {
+    for (const boot of boots(id)) {
+      const seqs = values.filter((v) => v.sensorId === id && v.bootId === boot).map((v) => v.seq);
+      assert.deepEqual(seqs, seqs.map((_, i) => i), `${id}/${boot}: seq from 0, in order`);
+    }
+  }
+  const summary = JSON.parse(stdout);
+  assert.equal(summary.sensors.find((s) => s.sensorId === "r-1").boots, 2);
+  assert.equal(summary.delivered, values.length);
+  await double.close();
 });

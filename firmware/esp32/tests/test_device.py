@@ -4,6 +4,7 @@ import errno
 import time
 
 import harness
+from seams import host_urandom
 
 
 def _write_config(**extra):
@@ -25,7 +26,7 @@ async def test_device_wires_the_board_and_sends_through_requests():
     import ntptime
     import requests
 
-    node = device.build()
+    node = device.build(urandom=host_urandom)
     assert ("I2C", 0, 21, 22, 100000) in machine.calls
     assert ("Pin", 5, machine.Pin.OUT) in machine.calls
     wlan = network.instances[-1]
@@ -84,7 +85,7 @@ async def test_connection_errors_from_requests_keep_the_readings():
     import requests
 
     requests.responses[:] = [OSError(errno.ECONNREFUSED), OSError(errno.ETIMEDOUT), (500, "err")]
-    node = device.build()
+    node = device.build(urandom=host_urandom)
     for _ in range(200):
         await node.step()
         if node.delivered:

@@ -27,7 +27,7 @@ async def test_batches_arrive_over_http_as_the_bridge_expects():
     assert [r["value"]["seq"] for r in received] == list(range(rig.node.seq))
     assert all(r["key"] == "prague-balcony" for r in received)
     value = received[0]["value"]
-    assert sorted(value) == sorted(["sensorId", "seq", "timestamp", "temperature", "humidity",
+    assert sorted(value) == sorted(["sensorId", "bootId", "seq", "timestamp", "temperature", "humidity",
                                     "pressure", "latitude", "longitude"])
     assert -60 <= value["temperature"] <= 85 and 0 <= value["humidity"] <= 100
     assert 300 <= value["pressure"] <= 1100

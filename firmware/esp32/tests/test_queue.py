@@ -6,9 +6,24 @@ def test_fifo_order_and_values_survive_packing():
     q = ReadingQueue(4)
     q.push(0, 1795546136, -1234, 10000, 98159)
     q.push(1, 1795546137, 8500, 0, 110000)
-    assert len(q) == 2
+    q.push(2, 1795546138, -32768, 16383, 131071)  # the extremes of a slot
+    assert len(q) == 3
     assert q.peek(0) == (0, 1795546136, -1234, 10000, 98159)
     assert q.peek(1) == (1, 1795546137, 8500, 0, 110000)
+    assert q.peek(2) == (2, 1795546138, -32768, 16383, 131071)
+
+
+def test_seq_must_follow_and_values_must_fit():
+    q = ReadingQueue(4)
+    q.push(5, 1, 0, 0, 0)
+    for bad in ((7, 1, 0, 0, 0), (6, 1, 0, 16384, 0), (6, 1, 0, 0, 131072), (6, 1, 40000, 0, 0)):
+        try:
+            q.push(*bad)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError(bad)
+    assert len(q) == 1 and q.peek(0)[0] == 5
 
 
 def test_overflow_drops_the_oldest_and_counts():
@@ -40,11 +55,11 @@ def test_discard_and_wraparound_keep_order():
 
 def test_storage_is_preallocated():
     q = ReadingQueue(600)
-    assert len(q._buf) == 600 * SLOT == 9600
+    assert len(q._buf) == 600 * SLOT == 6000
     buf = q._buf
     for seq in range(2000):
         q.push(seq, seq, 0, 0, 0)
-    assert q._buf is buf and len(buf) == 9600
+    assert q._buf is buf and len(buf) == 6000
 
 
 def test_peek_out_of_range_raises():

@@ -6,6 +6,7 @@ NTP that trusts the host clock, and an HTTP transport over the host's network (`
 JS module the Node runner registers).
 """
 import asyncio
+import binascii
 import errno
 import json
 import time
@@ -13,7 +14,9 @@ import time
 import simhost
 from bme280 import BME280
 from bme280_sim import SimulatedBme280
-from sensor_node import SensorNode, Settings, SystemClock
+from netlink import SystemClock
+from sensor_node import SensorNode
+from settings import Settings
 from weather import Weather
 
 
@@ -65,14 +68,31 @@ def build(spec):
     clock = HostClock()
     chip.on_convert = lambda c: c.set_environment(*weather.at(clock.epoch()))
     return SensorNode(settings, BME280(chip, sleep_ms=lambda ms: None), clock, SimWlan(), HostNtp(),
-                      FetchTransport(), log=simhost.log)
+                      FetchTransport(), log=simhost.log,
+                      urandom=lambda n: binascii.unhexlify(simhost.random_hex(n)))
 
 
-async def run_one(node, count, stats_ms, drain_ms):
-    """The board's run(): a ticker and a sender task, plus stopping and draining."""
+async def run_one(spec, count, stats_ms, drain_ms, finished):
+    """The board's run(): a ticker and a sender task, plus stopping, draining and restarts.
+
+    A restart (``simhost.restart_requested``: the simulator's control endpoint) is what a reset
+    does to the board: the RAM queue is gone, a new bootId, seq from 0."""
+    node = build(spec)
     sender = asyncio.create_task(node.sender())
     last_report = time.ticks_ms()
+    boots = 1
+    previous = {"delivered": 0, "dropped": 0, "rejected": 0, "lost_on_restart": 0}
     while not simhost.stopping() and not (count and node.seq >= count):
+        if simhost.restart_requested(node.settings.sensor_id):
+            sender.cancel()
+            for k in ("delivered", "dropped", "rejected"):
+                previous[k] += node.status()[k]
+            previous["lost_on_restart"] += len(node.queue)
+            simhost.log("[%s] restart: boot %s ends at seq %d with %d queued (lost)" % (
+                node.settings.sensor_id, node.boot_id, node.seq, len(node.queue)))
+            node = build(spec)
+            boots += 1
+            sender = asyncio.create_task(node.sender())
         node.tick()
         if time.ticks_diff(time.ticks_ms(), last_report) >= stats_ms:
             last_report = time.ticks_ms()
@@ -84,10 +104,19 @@ async def run_one(node, count, stats_ms, drain_ms):
         node.tick()
         await asyncio.sleep_ms(100)
     sender.cancel()
-    simhost.report(json.dumps(node.status()))
+    status = node.status()
+    for k in ("delivered", "dropped", "rejected"):
+        status[k] += previous[k]
+    status["lostOnRestart"] = previous["lost_on_restart"]
+    status["boots"] = boots
+    simhost.report(json.dumps(status))
+    finished.append(status)
 
 
 async def run_all(specs_json, count, stats_ms, drain_ms):
-    nodes = [build(spec) for spec in json.loads(specs_json)]
-    await asyncio.gather(*[run_one(n, count, stats_ms, drain_ms) for n in nodes])
-    return json.dumps([n.status() for n in nodes])
+    finished = []
+    specs = json.loads(specs_json)
+    await asyncio.gather(*[run_one(spec, count, stats_ms, drain_ms, finished) for spec in specs])
+    order = [spec["config"]["SENSOR_ID"] for spec in specs]
+    finished.sort(key=lambda st: order.index(st["sensorId"]))
+    return json.dumps(finished)

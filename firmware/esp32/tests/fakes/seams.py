@@ -5,19 +5,26 @@ time), the WiFi radio, NTP, the LED pin, the watchdog and the bridge (the harnes
 double, reached in-process through the ``harness`` JS module). The BME280 is the register-level
 simulation from sim/py/bme280_sim.py, read by the real driver.
 """
+import binascii
 import errno
 import json
 import time
 
 from bme280 import BME280
 from bme280_sim import SimulatedBme280
-from sensor_node import SensorNode, Settings
+from sensor_node import SensorNode
+from settings import Settings
 
 import harness
 
 # 2026-11-24T18:48:56Z on the host port's 1970 epoch.
 TRUE_EPOCH = 1795546136
 UNSET_EPOCH = 946684800  # an ESP32 RTC that nobody set: 2000-01-01
+
+
+def host_urandom(n):
+    """Random bytes from the host (this port has no os.urandom; the ESP32's is its hardware RNG)."""
+    return binascii.unhexlify(harness.random_hex(n))
 
 
 class VirtualClock:
@@ -108,7 +115,7 @@ class DoubleTransport:
     async def post(self, url, headers, body):
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         self.posts.append((url, headers, body))
-        answer = harness.bridge_handle("POST", "/" + path, json.dumps(headers), body)
+        answer = await harness.bridge_handle("POST", "/" + path, json.dumps(headers), body)
         if answer.errno:
             raise OSError(getattr(errno, answer.errno))
         return answer.status, answer.body
@@ -168,7 +175,7 @@ class Rig:
         self.led = StatusLed(self.led_pin, active_low=False)
         self.node = SensorNode(self.settings, BME280(self.chip, sleep_ms=lambda ms: None), self.clock,
                                self.wlan, self.ntp, self.transport, led=self.led, wdt=self.wdt,
-                               log=self.logs.append)
+                               log=self.logs.append, urandom=host_urandom)
 
     async def boot(self):
         """Run until WiFi is up and the clock is set (the first reading is taken then)."""
