@@ -15,14 +15,23 @@ final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
 
-    /** A sensor as the API and the event stream show it. */
+    /**
+     * A sensor as the API and the event stream show it: the latest window ({@code count},
+     * {@code duplicates}, {@code missing}, {@code completeness} — the last three null when the
+     * aggregator did not report them), {@code historyCompleteness} over the retained history, and
+     * the flags {@code stale} and {@code incomplete} (completeness below {@code sensors.completeness}).
+     */
     record SensorView(String id, String site, double latitude, double longitude, Instant windowStart,
-                      Instant windowEnd, Instant lastSeen, long count, Aggregate.Stats temperature,
-                      Aggregate.Stats humidity, Aggregate.Stats pressure, boolean stale) {
+                      Instant windowEnd, Instant lastSeen, long count, Long duplicates, Long missing,
+                      Double completeness, Double historyCompleteness, Aggregate.Stats temperature,
+                      Aggregate.Stats humidity, Aggregate.Stats pressure, boolean stale, boolean incomplete) {
 
-        static SensorView of(Aggregate a, boolean stale) {
+        static SensorView of(SensorStore.Sensor sensor, SensorStore store, Instant now) {
+            Aggregate a = sensor.latest();
             return new SensorView(a.sensorId(), a.site(), a.latitude(), a.longitude(), a.windowStart(),
-                    a.windowEnd(), a.windowEnd(), a.count(), a.temperature(), a.humidity(), a.pressure(), stale);
+                    a.windowEnd(), a.windowEnd(), a.count(), a.duplicates(), a.missing(), a.completeness(),
+                    sensor.historyCompleteness(), a.temperature(), a.humidity(), a.pressure(),
+                    store.stale(a, now), store.incomplete(a));
         }
     }
 
@@ -36,7 +45,8 @@ final class Json {
     }
 
     /** What the map page needs to know. */
-    record MapConfigView(String tiles, String attribution, long staleAfterSeconds, long windowSeconds) {
+    record MapConfigView(String tiles, String attribution, long staleAfterSeconds, long windowSeconds,
+                         double completenessThreshold) {
     }
 
     /** Error body: what went wrong and, for a bad query parameter, which one. */

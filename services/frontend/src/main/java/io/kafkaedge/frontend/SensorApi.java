@@ -45,7 +45,8 @@ public final class SensorApi implements HttpService {
         this.events = events;
         this.config = config;
         this.mapConfig = Json.bytes(new Json.MapConfigView(config.map().tiles(), config.map().attribution(),
-                config.sensors().staleAfter().toSeconds(), config.sensors().window().toSeconds()));
+                config.sensors().staleAfter().toSeconds(), config.sensors().window().toSeconds(),
+                config.sensors().completeness()));
     }
 
     @Override
@@ -63,10 +64,9 @@ public final class SensorApi implements HttpService {
         if (site.isPresent()) {
             Instant now = store.clock().instant();
             List<Json.SensorView> views = store.sensors().stream()
-                    .map(SensorStore.Sensor::latest)
-                    .filter(a -> a.site().equals(site.get()))
-                    .sorted(Comparator.comparing(Aggregate::sensorId))
-                    .map(a -> Json.SensorView.of(a, store.stale(a, now)))
+                    .filter(s -> s.latest().site().equals(site.get()))
+                    .sorted(Comparator.comparing(SensorStore.Sensor::id))
+                    .map(s -> Json.SensorView.of(s, store, now))
                     .toList();
             json(res, Status.OK_200, Json.bytes(views));
             return;
@@ -89,8 +89,7 @@ public final class SensorApi implements HttpService {
             error(res, Status.NOT_FOUND_404, "unknown sensor '" + id + "'", null);
             return;
         }
-        Aggregate a = sensor.get().latest();
-        json(res, Status.OK_200, Json.bytes(Json.SensorView.of(a, store.stale(a, store.clock().instant()))));
+        json(res, Status.OK_200, Json.bytes(Json.SensorView.of(sensor.get(), store, store.clock().instant())));
     }
 
     private void history(ServerRequest req, ServerResponse res) {
@@ -160,13 +159,12 @@ public final class SensorApi implements HttpService {
             Instant validUntil = Instant.MAX;
             List<Json.SensorView> views = new java.util.ArrayList<>(store.size());
             for (SensorStore.Sensor sensor : store.sensors()) {
-                Aggregate a = sensor.latest();
-                boolean stale = store.stale(a, now);
-                if (!stale) {
-                    Instant flips = a.windowEnd().plus(config.sensors().staleAfter());
+                Json.SensorView view = Json.SensorView.of(sensor, store, now);
+                if (!view.stale()) {
+                    Instant flips = view.windowEnd().plus(config.sensors().staleAfter());
                     validUntil = flips.isBefore(validUntil) ? flips : validUntil;
                 }
-                views.add(Json.SensorView.of(a, stale));
+                views.add(view);
             }
             views.sort(Comparator.comparing(Json.SensorView::id));
             byte[] json = Json.bytes(views);
