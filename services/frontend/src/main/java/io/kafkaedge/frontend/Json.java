@@ -3,15 +3,45 @@ package io.kafkaedge.frontend;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
-/** The API's JSON shapes and their one writer. */
+/**
+ * The API's JSON shapes and their one writer. Besides JSON's own escapes it writes {@code < > & '}
+ * and the line separators U+2028/U+2029 as {@code \\uXXXX}, so no string from Kafka or from a
+ * request ever appears as markup in a body, even one a client mistakes for HTML.
+ */
 final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /** JSON's escapes plus the HTML-significant characters. */
+    private static final class HtmlSafe extends CharacterEscapes {
+        private final int[] table = CharacterEscapes.standardAsciiEscapesForJSON();
+
+        HtmlSafe() {
+            for (char c : new char[] {'<', '>', '&', '\''}) {
+                table[c] = CharacterEscapes.ESCAPE_STANDARD;
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return table;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch == 0x2028 || ch == 0x2029
+                    ? new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04x", ch))
+                    : null;
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper(new com.fasterxml.jackson.core.JsonFactoryBuilder()
+            .characterEscapes(new HtmlSafe()).build())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
 

@@ -56,7 +56,13 @@ public final class SensorApi implements HttpService {
                 .get("/sensors/{id}/history", this::history)
                 .get("/sites", this::sites)
                 .get("/config", (req, res) -> json(res, Status.OK_200, mapConfig))
-                .get("/events", events::handle);
+                .get("/events", events::handle)
+                .any((req, res) -> error(res, Status.NOT_FOUND_404, "no such endpoint", null));
+    }
+
+    /** A value from the request, shortened for an error message (the JSON writer escapes it). */
+    private static String quote(String value) {
+        return "'" + (value.length() > 64 ? value.substring(0, 64) + "…" : value) + "'";
     }
 
     private void sensors(ServerRequest req, ServerResponse res) {
@@ -86,7 +92,7 @@ public final class SensorApi implements HttpService {
         String id = req.path().pathParameters().get("id");
         Optional<SensorStore.Sensor> sensor = store.sensor(id);
         if (sensor.isEmpty()) {
-            error(res, Status.NOT_FOUND_404, "unknown sensor '" + id + "'", null);
+            error(res, Status.NOT_FOUND_404, "unknown sensor " + quote(id), null);
             return;
         }
         json(res, Status.OK_200, Json.bytes(Json.SensorView.of(sensor.get(), store, store.clock().instant())));
@@ -109,7 +115,7 @@ public final class SensorApi implements HttpService {
         }
         Optional<SensorStore.Sensor> sensor = store.sensor(id);
         if (sensor.isEmpty()) {
-            error(res, Status.NOT_FOUND_404, "unknown sensor '" + id + "'", null);
+            error(res, Status.NOT_FOUND_404, "unknown sensor " + quote(id), null);
             return;
         }
         History.Series s = sensor.get().history(from, to);
@@ -199,7 +205,7 @@ public final class SensorApi implements HttpService {
             return Optional.of(Instant.parse(raw.get()));
         } catch (DateTimeParseException e) {
             throw new BadParameterException(name, "parameter '" + name
-                    + "' must be an ISO-8601 instant such as 2026-11-24T18:00:00Z, was '" + raw.get() + "'");
+                    + "' must be an ISO-8601 instant such as 2026-11-24T18:00:00Z, was " + quote(raw.get()));
         }
     }
 

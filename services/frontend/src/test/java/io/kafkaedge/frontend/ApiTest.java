@@ -52,7 +52,7 @@ class ApiTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        server.addFeature(Main.observe(FRONTEND)).addFeature(Main.openApi()).addFeature(Main.staticContent());
+        Main.features(server, FRONTEND);
     }
 
     @SetUpRoute

@@ -114,9 +114,7 @@ class KafkaIntegrationTest {
                         "kafka.refresh", "PT1S",
                         "sensors.evict", "PT2H")),
                 clock, Metrics.globalRegistry(), Map.of());
-        server = WebServer.builder().port(0)
-                .addFeature(Main.observe(frontend))
-                .addFeature(Main.staticContent())
+        server = Main.features(WebServer.builder().port(0), frontend)
                 .routing(routing -> Main.routing(routing, frontend))
                 .build()
                 .start();
