@@ -36,7 +36,7 @@ def test_alert_rules_fire_as_specified():
 def test_the_issue_s_alerts_exist():
     alerts = {r["alert"] for f in RULE_FILES for g in yaml.safe_load(f.read_text())["groups"] for r in g["rules"]
               if "alert" in r}
-    assert {"SensorStale", "MirrorMaker2LagHigh", "DlqRateHigh", "EdgeDiskFilling"} <= alerts
+    assert {"SensorStale", "SensorLosingReadings", "MirrorMaker2LagHigh", "DlqRateHigh", "EdgeDiskFilling"} <= alerts
 
 
 def test_prometheusrule_wraps_exactly_the_rule_files(hq):
@@ -93,7 +93,8 @@ def test_dashboards_and_rules_use_the_fixed_metric_names():
              "aggregator_late_readings_dropped_total", "aggregator_aggregates_emitted_total",
              "aggregator_streams_state", "aggregator_consumer_lag", "aggregator_process_rate",
              "sensor_temperature_celsius", "sensor_humidity_percent", "sensor_pressure_hpa",
-             "sensor_last_seen_timestamp_seconds", "frontend_records_consumed_total",
+             "sensor_last_seen_timestamp_seconds", "sensor_completeness_ratio", "sensor_readings_missing_total",
+             "sensor_readings_duplicate_total", "frontend_records_consumed_total", "frontend_identifiers_nonconforming_total",
              "frontend_records_rejected_total", "frontend_consumer_lag"}
     text = " ".join(p.read_text() for p in DASHBOARDS + RULE_FILES)
     used = set(re.findall(r"\b((?:aggregator|sensor|frontend)_[a-z_]+)", text))

@@ -1,5 +1,8 @@
 // HQ map: markers from /api/sensors, live updates from /api/events (SSE), history charts from
 // /api/sensors/{id}/history. Every library is served by the application (vendor/).
+// Every string from the API (sensor ids, sites, errors) came from Kafka or a request and is text:
+// the DOM is built with textContent / createTextNode only, and Leaflet's tooltips and popups get
+// elements, never HTML strings. The page runs under a CSP without inline script or style.
 (function () {
   'use strict';
 
@@ -18,6 +21,16 @@
     const f = Math.max(0, Math.min(1, (t + 20) / 60));
     return 'hsl(' + Math.round(240 * (1 - f)) + ',75%,' + (f > 0.5 && f < 0.75 ? 45 : 50) + '%)';
   }
+
+  // ---- DOM helpers: text only ----
+  function node(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  function pct(v) { return v === null || v === undefined ? 'unknown' : (100 * v).toFixed(1) + ' %'; }
 
   function isStale(s) {
     return Date.now() - Date.parse(s.lastSeen) > state.config.staleAfterSeconds * 1000;
@@ -64,12 +77,23 @@
   // ---- markers ----
   function cssId(id) { return id.replace(/[^A-Za-z0-9_-]/g, '_'); }
 
+  // Fill: temperature (grey when stale). Ring: a thick orange-red outline when the last window's
+  // completeness is below the threshold (s.incomplete, decided by the server).
   function style(s) {
     const stale = isStale(s);
+    const flagged = s.incomplete === true;
     return {
-      radius: 9, weight: stale ? 1 : 1.5, color: stale ? '#6d6d6d' : '#1d2733',
+      radius: flagged ? 11 : 9, weight: flagged ? 4 : (stale ? 1 : 1.5),
+      color: flagged ? '#e4572e' : (stale ? '#6d6d6d' : '#1d2733'),
       fillColor: stale ? '#9e9e9e' : colour(s.temperature.avg), fillOpacity: stale ? 0.55 : 0.9
     };
+  }
+
+  function tooltipContent(s) {
+    const root = node('span', 'tooltip');
+    root.appendChild(node('strong', null, s.id));
+    if (s.incomplete) { root.appendChild(node('span', 'tooltip-loss', ' · ' + pct(s.completeness) + ' complete')); }
+    return root;
   }
 
   function fmt(v, digits) { return Number(v).toFixed(digits); }
@@ -83,7 +107,10 @@
     site.textContent = 'site ' + s.site + ' · ' + fmt(s.latitude, 4) + ', ' + fmt(s.longitude, 4);
     root.appendChild(site);
     const table = document.createElement('table');
-    table.innerHTML = '<tr><th></th><td>avg</td><td>min</td><td>max</td></tr>';
+    const header = document.createElement('tr');
+    header.appendChild(node('th'));
+    ['avg', 'min', 'max'].forEach((label) => header.appendChild(node('td', null, label)));
+    table.appendChild(header);
     [['Temperature', s.temperature, 1, '°C', 'temperature'], ['Humidity', s.humidity, 1, '%', 'humidity'],
       ['Pressure', s.pressure, 1, 'hPa', 'pressure']].forEach(([label, st, d, unit, key]) => {
       const tr = document.createElement('tr');
@@ -97,6 +124,7 @@
     seen.textContent = 'last window ' + s.windowStart.substring(11, 16) + '–' + s.windowEnd.substring(11, 16)
       + ' UTC, ' + s.count + ' readings';
     root.appendChild(seen);
+    root.appendChild(completenessContent(s));
     if (isStale(s)) {
       const note = document.createElement('div'); note.className = 'stale-note';
       note.textContent = 'stale: no data since ' + new Date(s.lastSeen).toLocaleString();
@@ -104,6 +132,25 @@
     }
     const chart = document.createElement('div'); chart.className = 'chart'; root.appendChild(chart);
     return root;
+  }
+
+  // Completeness of the last window and of the retained history, with the counts behind it.
+  function completenessContent(s) {
+    const box = node('div', 'completeness' + (s.incomplete ? ' low' : ''));
+    if (s.completeness === null || s.completeness === undefined) {
+      box.classList.add('unknown');
+      box.appendChild(node('span', 'completeness-value', 'completeness unknown'));
+      box.appendChild(node('span', 'completeness-detail', ' (this site\'s aggregator does not report lost readings)'));
+      return box;
+    }
+    box.appendChild(node('span', 'completeness-value', pct(s.completeness) + ' complete'));
+    box.appendChild(node('span', 'completeness-detail', ' last window · ' + pct(s.historyCompleteness) + ' over the history'));
+    box.appendChild(node('div', 'completeness-counts', s.missing + ' missing · ' + s.duplicates + ' duplicates dropped'));
+    if (s.incomplete) {
+      box.appendChild(node('div', 'completeness-note',
+        'below ' + pct(state.config.completenessThreshold) + ': readings are being lost before the edge'));
+    }
+    return box;
   }
 
   function drawChart(s, popupRoot) {
@@ -128,7 +175,7 @@
     let marker = state.markers.get(s.id);
     if (!marker) {
       marker = L.circleMarker([s.latitude, s.longitude], Object.assign({ className: 'sensor-marker' }, style(s)));
-      marker.bindTooltip(s.id);
+      marker.bindTooltip(() => tooltipContent(state.sensors.get(s.id)));
       marker.bindPopup(() => popupContent(state.sensors.get(s.id)), { minWidth: 310 });
       marker.on('popupopen', (e) => { state.openId = s.id; drawChart(state.sensors.get(s.id), e.popup.getElement()); });
       marker.on('popupclose', () => { state.openId = null; if (state.chart) { state.chart.destroy(); state.chart = null; } });
@@ -138,6 +185,7 @@
       marker.setLatLng([s.latitude, s.longitude]);
       marker.setStyle(style(s));
       decorate(marker, s);
+      marker.setTooltipContent(tooltipContent(s));
       if (marker.isPopupOpen()) {
         marker.setPopupContent(popupContent(s));
         drawChart(s, marker.getPopup().getElement());
@@ -154,6 +202,12 @@
     e.setAttribute('data-temperature', fmt(s.temperature.avg, 1));
     e.classList.add('sensor-' + cssId(s.id));
     e.classList.toggle('stale', isStale(s));
+    e.classList.toggle('incomplete', s.incomplete === true);
+    if (s.completeness === null || s.completeness === undefined) {
+      e.removeAttribute('data-completeness');
+    } else {
+      e.setAttribute('data-completeness', s.completeness.toFixed(3));
+    }
   }
 
   function addSiteOption(site) {
@@ -181,14 +235,17 @@
   }
 
   function counts() {
-    let n = 0; let stale = 0;
+    let n = 0; let stale = 0; let incomplete = 0;
     state.sensors.forEach((s) => {
       if (!visible(s)) { return; }
       n++;
       if (isStale(s)) { stale++; }
+      if (s.incomplete) { incomplete++; }
     });
     el('sensor-count').textContent = n + (n === 1 ? ' sensor' : ' sensors');
     el('stale-count').textContent = stale + ' stale';
+    el('loss-count').textContent = incomplete + ' losing data';
+    document.body.dataset.losing = incomplete > 0 ? 'true' : 'false';
   }
 
   function refreshStaleness() {
@@ -226,6 +283,7 @@
   fetchJson('api/config').then((config) => {
     state.config = config;
     el('stale-after').textContent = Math.round(config.staleAfterSeconds / 60);
+    el('completeness-threshold').textContent = pct(config.completenessThreshold);
     setUpBasemap();
     return load();
   }).then((list) => {

@@ -3,10 +3,7 @@ package io.kafkaedge.frontend;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -33,15 +30,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads the aggregate topics of all sites into the {@link SensorStore}. Every partition it is
  * given is first sought to {@code now - history.retention} so the state is rebuilt from Kafka;
  * offsets are never committed. Malformed records are counted, logged and skipped.
+ *
+ * <p>One thread does everything: it polls, parses and applies each record in order, then polls
+ * again. So a record is applied when the consumer's position has passed it, and readiness is just
+ * "every assigned partition's position reached its end offset at assignment".
  */
 public final class AggregateConsumer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AggregateConsumer.class.getName());
     private static final Duration POLL = Duration.ofMillis(500);
-    /** Smaller batches (live updates) are applied on the consumer thread once the workers are idle. */
-    private static final int PARALLEL_BATCH = 1000;
-    /** Batches queued for the workers while the consumer polls on (each at most max.poll.records). */
-    private static final int MAX_IN_FLIGHT = 3;
 
     private final FrontendConfig config;
     private final SensorStore store;
@@ -52,10 +49,7 @@ public final class AggregateConsumer implements AutoCloseable {
     /** End offsets seen at assignment; a partition leaves the map once read up to there. */
     private final Map<TopicPartition, Long> rebuildTargets = new ConcurrentHashMap<>();
     private volatile boolean assigned;
-    /** The batch that held the last record of the rebuild; ready once the workers have applied it. */
-    private volatile long rebuildBatch;
     private boolean rebuildAnnounced = true;
-    private BatchWorkers workers;
     private volatile boolean running = true;
     private volatile Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -83,7 +77,7 @@ public final class AggregateConsumer implements AutoCloseable {
         // A new site's topic then only adds its partitions instead of re-reading everything.
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-        // The key (the sensor id) only picks the worker: hashed as bytes, never decoded.
+        // The key (the sensor id) is not needed: the value carries it.
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         FrontendConfig.Tls tls = kafka.tls();
@@ -106,15 +100,13 @@ public final class AggregateConsumer implements AutoCloseable {
         Properties props = clientProperties(config.kafka());
         props.putAll(overrides);
         consumer = new KafkaConsumer<>(props);
-        int n = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        workers = new BatchWorkers("aggregate-parser", n, MAX_IN_FLIGHT);
         thread = Thread.ofPlatform().name("aggregate-consumer").start(this::run);
         return this;
     }
 
     /** True once every assigned partition was read, and applied, up to where it ended when assigned. */
     public boolean rebuilt() {
-        return assigned && rebuildTargets.isEmpty() && workers.completed() >= rebuildBatch;
+        return assigned && rebuildTargets.isEmpty();
     }
 
     /** False once the consumer thread has died (an unrecoverable Kafka error): liveness fails, the pod restarts. */
@@ -140,47 +132,18 @@ public final class AggregateConsumer implements AutoCloseable {
             throw e;
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            workers.close();
         }
     }
 
-    /**
-     * Handles a batch. Large batches (the rebuild) go to the workers, split by record key so that
-     * each sensor's records stay in order on one thread, and the consumer polls the next batch
-     * meanwhile; small ones (live updates) are applied right here once the workers are idle.
-     */
+    /** Applies a batch in order, on this thread. */
     private void process(ConsumerRecords<byte[], byte[]> records) {
-        workers.throwIfFailed();
         if (records.isEmpty()) {
             return;
         }
         metrics.consumed(records.count());
         Instant reach = clock.instant().minus(config.history().retention());
-        int n = workers.threads();
-        if (records.count() < PARALLEL_BATCH && workers.idle()) {
-            records.forEach(record -> handle(record, reach));
-            return;
-        }
-        List<List<ConsumerRecord<byte[], byte[]>>> parts = new ArrayList<>(n);
-        for (int w = 0; w < n; w++) {
-            parts.add(new ArrayList<>(records.count() / n + 16));
-        }
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            parts.get(n == 1 ? 0 : Math.floorMod(Arrays.hashCode(record.key()), n)).add(record);
-        }
-        List<Runnable> work = new ArrayList<>(n);
-        for (List<ConsumerRecord<byte[], byte[]>> part : parts) {
-            work.add(() -> {
-                for (ConsumerRecord<byte[], byte[]> record : part) {
-                    handle(record, reach);
-                }
-            });
-        }
-        try {
-            workers.submit(work);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WakeupException();
+            handle(record, reach);
         }
     }
 
@@ -210,11 +173,16 @@ public final class AggregateConsumer implements AutoCloseable {
                     + record.offset() + " (" + e.reason().name().toLowerCase() + "): " + e.getMessage());
             return;
         }
+        if (!AggregateParser.conforming(aggregate)) {
+            // Kept and shown as text (the page never renders data as HTML); counted so it is seen.
+            metrics.nonconforming();
+        }
         if (aggregate.windowEnd().isBefore(reach)) {
             return; // beyond the history reach (a late or re-stamped record behind the seek point)
         }
         if (store.accept(aggregate) && events.clients() > 0) {
-            events.publish(Json.string(Json.SensorView.of(aggregate, store.stale(aggregate, clock.instant()))));
+            Instant now = clock.instant();
+            store.sensor(aggregate.sensorId()).ifPresent(s -> events.publish(Json.string(Json.SensorView.of(s, store, now))));
         }
     }
 
@@ -225,8 +193,7 @@ public final class AggregateConsumer implements AutoCloseable {
         }
         metrics.lag(lag);
         if (!rebuildTargets.isEmpty()) {
-            // Read up to here: applied once the workers are through the batches submitted so far.
-            rebuildBatch = workers.submitted();
+            // Records before the position have been applied (this thread applies what it polls).
             rebuildTargets.entrySet().removeIf(e -> !consumer.assignment().contains(e.getKey())
                     || consumer.position(e.getKey()) >= e.getValue());
             rebuildAnnounced = !rebuildTargets.isEmpty();

@@ -5,18 +5,31 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
-/** Turns record bytes into an {@link Aggregate} or says precisely why it cannot. */
+/**
+ * Turns record bytes into an {@link Aggregate} or says precisely why it cannot, per
+ * {@code contract/aggregate.schema.json}: Jackson's streaming parser (no data binding: the rebuild
+ * reads millions of records), {@link Instant#parse} for the windows. Unknown fields are ignored.
+ *
+ * <p>{@code duplicates} and {@code missing} may be absent (an aggregator older than them): the
+ * aggregate is accepted with completeness unknown. Identifiers longer than the contract allows are
+ * rejected; identifiers with characters outside its set are accepted and shown as text (see
+ * {@link #conforming(Aggregate)}).
+ */
 public final class AggregateParser {
 
     /** The edge topic name; MirrorMaker 2 prefixes it with the source site's alias. */
     public static final String TOPIC_SUFFIX = "sensor-data-aggregated";
 
     private static final String DOT_SUFFIX = "." + TOPIC_SUFFIX;
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final int MAX_IDENTIFIER = 128;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     /** Why a record was rejected; the names match the aggregator's rejection reasons. */
     public enum Reason { NOT_JSON, INVALID_FIELD, MISSING_FIELD, OUT_OF_RANGE, BAD_TIMESTAMP }
@@ -36,12 +49,14 @@ public final class AggregateParser {
     }
 
     /** Fields as read, boxed so that a missing one is told apart from a zero. */
-    static final class Wire {
+    private static final class Wire {
         String sensorId;
         String site;
         String windowStart;
         String windowEnd;
         Long count;
+        Long duplicates;
+        Long missing;
         Double[] temperature;
         Double[] humidity;
         Double[] pressure;
@@ -52,35 +67,12 @@ public final class AggregateParser {
     private AggregateParser() {
     }
 
-    /**
-     * Parses one record value read from {@code topic}. The frontend reads every aggregate of the
-     * last 24 h on start, millions of records: the aggregator's plain encoding is read by
-     * {@link LeanAggregateReader}, anything else by a streaming parse (no data binding), which
-     * also decides every rejection.
-     */
+    /** Parses one record value read from {@code topic}. */
     public static Aggregate parse(String topic, byte[] value) throws MalformedAggregateException {
         if (value == null || value.length == 0) {
             throw new MalformedAggregateException(Reason.NOT_JSON, "empty value");
         }
         Wire w = new Wire();
-        if (!LeanAggregateReader.read(value, w)) {
-            w = new Wire();
-            stream(value, w);
-        }
-        return validate(topic, w);
-    }
-
-    /** {@link #parse} with the streaming parser alone (the reference the lean reader is tested against). */
-    static Aggregate parseStreaming(String topic, byte[] value) throws MalformedAggregateException {
-        if (value == null || value.length == 0) {
-            throw new MalformedAggregateException(Reason.NOT_JSON, "empty value");
-        }
-        Wire w = new Wire();
-        stream(value, w);
-        return validate(topic, w);
-    }
-
-    private static void stream(byte[] value, Wire w) throws MalformedAggregateException {
         try (JsonParser p = JSON.createParser(value)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedAggregateException(Reason.NOT_JSON, "not a JSON object");
@@ -93,12 +85,9 @@ public final class AggregateParser {
                     case "site" -> w.site = token == JsonToken.VALUE_NULL ? null : text(p, token, field);
                     case "windowStart" -> w.windowStart = text(p, token, field);
                     case "windowEnd" -> w.windowEnd = text(p, token, field);
-                    case "count" -> {
-                        if (token != JsonToken.VALUE_NUMBER_INT) {
-                            throw invalid(field);
-                        }
-                        w.count = p.getLongValue();
-                    }
+                    case "count" -> w.count = integer(p, token, field);
+                    case "duplicates" -> w.duplicates = integer(p, token, field);
+                    case "missing" -> w.missing = integer(p, token, field);
                     case "temperature" -> w.temperature = stats(p, token, field);
                     case "humidity" -> w.humidity = stats(p, token, field);
                     case "pressure" -> w.pressure = stats(p, token, field);
@@ -110,35 +99,63 @@ public final class AggregateParser {
             if (p.currentToken() != JsonToken.END_OBJECT) {
                 throw new MalformedAggregateException(Reason.NOT_JSON, "unterminated object");
             }
-        } catch (JsonParseException e) {
+        } catch (JsonProcessingException e) {
             throw new MalformedAggregateException(Reason.NOT_JSON, e.getOriginalMessage());
         } catch (IOException e) {
             throw new MalformedAggregateException(Reason.NOT_JSON, e.getMessage());
         }
+        return validate(topic, w);
+    }
+
+    /** Whether sensor id and site follow the contract's identifier rule (else they are shown literally, and counted). */
+    public static boolean conforming(Aggregate a) {
+        return Contract.identifier(a.sensorId()) && Contract.identifier(a.site());
+    }
+
+    /**
+     * The site MirrorMaker 2's default replication policy encodes in the topic name
+     * ({@code prague.sensor-data-aggregated} → {@code prague}); {@code unknown} without a prefix.
+     */
+    public static String siteFromTopic(String topic) {
+        int dot = topic.indexOf('.');
+        if (dot <= 0 || !topic.endsWith(DOT_SUFFIX)) {
+            return "unknown";
+        }
+        return topic.substring(0, dot);
     }
 
     private static Aggregate validate(String topic, Wire w) throws MalformedAggregateException {
-        String sensorId = required("sensorId", w.sensorId);
-        if (sensorId.isBlank() || sensorId.length() > 128) {
-            throw new MalformedAggregateException(Reason.INVALID_FIELD, "sensorId must be 1..128 characters");
-        }
+        String sensorId = identifier("sensorId", required("sensorId", w.sensorId));
+        String site = w.site != null && !w.site.isBlank() ? identifier("site", w.site) : siteFromTopic(topic);
         Instant start = instant("windowStart", w.windowStart);
         Instant end = instant("windowEnd", w.windowEnd);
         if (!end.isAfter(start)) {
             throw new MalformedAggregateException(Reason.OUT_OF_RANGE, "windowEnd must be after windowStart");
         }
         long count = required("count", w.count);
-        if (count < 0) {
-            throw new MalformedAggregateException(Reason.OUT_OF_RANGE, "count must not be negative");
+        if (count < 1) {
+            throw new MalformedAggregateException(Reason.OUT_OF_RANGE, "count must be at least 1");
         }
-        double lat = range("latitude", required("latitude", w.latitude), -90, 90);
-        double lon = range("longitude", required("longitude", w.longitude), -180, 180);
-        String site = w.site != null && !w.site.isBlank() ? w.site : siteFromTopic(topic);
-        return new Aggregate(sensorId, site, start, end, count,
-                stats("temperature", w.temperature, -60, 85),
-                stats("humidity", w.humidity, 0, 100),
-                stats("pressure", w.pressure, 300, 1100),
-                lat, lon);
+        notNegative("duplicates", w.duplicates);
+        notNegative("missing", w.missing);
+        double lat = range(Contract.LATITUDE, required("latitude", w.latitude));
+        double lon = range(Contract.LONGITUDE, required("longitude", w.longitude));
+        return new Aggregate(sensorId, site, start, end, count, w.duplicates, w.missing,
+                stats(Contract.TEMPERATURE, w.temperature), stats(Contract.HUMIDITY, w.humidity),
+                stats(Contract.PRESSURE, w.pressure), lat, lon);
+    }
+
+    private static String identifier(String name, String value) throws MalformedAggregateException {
+        if (value.isEmpty() || value.length() > MAX_IDENTIFIER) {
+            throw new MalformedAggregateException(Reason.INVALID_FIELD, name + " must be 1.." + MAX_IDENTIFIER + " characters");
+        }
+        return value;
+    }
+
+    private static void notNegative(String name, Long value) throws MalformedAggregateException {
+        if (value != null && value < 0) {
+            throw new MalformedAggregateException(Reason.OUT_OF_RANGE, name + " must not be negative");
+        }
     }
 
     private static String text(JsonParser p, JsonToken token, String field) throws IOException, MalformedAggregateException {
@@ -146,6 +163,13 @@ public final class AggregateParser {
             throw invalid(field);
         }
         return p.getText();
+    }
+
+    private static Long integer(JsonParser p, JsonToken token, String field) throws IOException, MalformedAggregateException {
+        if (token != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw invalid(field);
+        }
+        return p.getLongValue();
     }
 
     private static Double number(JsonParser p, JsonToken token, String field) throws IOException, MalformedAggregateException {
@@ -178,56 +202,40 @@ public final class AggregateParser {
         return new MalformedAggregateException(Reason.INVALID_FIELD, field + " has the wrong type");
     }
 
-    /**
-     * The site MirrorMaker 2's default replication policy encodes in the topic name
-     * ({@code prague.sensor-data-aggregated} → {@code prague}); {@code unknown} without a prefix.
-     */
-    public static String siteFromTopic(String topic) {
-        int dot = topic.indexOf('.');
-        if (dot <= 0 || !topic.endsWith(DOT_SUFFIX)) {
-            return "unknown";
-        }
-        return topic.substring(0, dot);
+    private static Aggregate.Stats stats(Contract.Range range, Double[] s) throws MalformedAggregateException {
+        required(range.name(), s);
+        return new Aggregate.Stats(entry(range, "avg", s[0]), entry(range, "min", s[1]), entry(range, "max", s[2]));
     }
 
-    private static Aggregate.Stats stats(String name, Double[] s, double lo, double hi)
-            throws MalformedAggregateException {
-        required(name, s);
-        return new Aggregate.Stats(entry(name, ".avg", s[0], lo, hi), entry(name, ".min", s[1], lo, hi),
-                entry(name, ".max", s[2], lo, hi));
-    }
-
-    /** One of avg, min, max: present and in range; its name is only built for the message. */
-    private static double entry(String name, String key, Double value, double lo, double hi)
-            throws MalformedAggregateException {
+    private static double entry(Contract.Range range, String key, Double value) throws MalformedAggregateException {
         if (value == null) {
-            throw new MalformedAggregateException(Reason.MISSING_FIELD, name + key + " is missing");
+            throw new MalformedAggregateException(Reason.MISSING_FIELD, range.name() + "." + key + " is missing");
         }
-        double v = value;
-        if (!(v >= lo && v <= hi)) {
-            return range(name + key, v, lo, hi);
+        if (!range.contains(value)) {
+            throw outOfRange(range.name() + "." + key, value, range);
         }
-        return v;
+        return value;
+    }
+
+    private static double range(Contract.Range range, double value) throws MalformedAggregateException {
+        if (!range.contains(value)) {
+            throw outOfRange(range.name(), value, range);
+        }
+        return value;
+    }
+
+    private static MalformedAggregateException outOfRange(String name, double value, Contract.Range range) {
+        return new MalformedAggregateException(Reason.OUT_OF_RANGE,
+                name + " " + value + " outside " + range.min() + ".." + range.max());
     }
 
     private static Instant instant(String name, String text) throws MalformedAggregateException {
         required(name, text);
-        Instant fast = IsoInstant.parseSimple(text);
-        if (fast != null) {
-            return fast;
-        }
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new MalformedAggregateException(Reason.BAD_TIMESTAMP, name + " is not an ISO-8601 instant: " + text);
+            throw new MalformedAggregateException(Reason.BAD_TIMESTAMP, name + " is not an ISO-8601 instant");
         }
-    }
-
-    private static double range(String name, double value, double lo, double hi) throws MalformedAggregateException {
-        if (!(value >= lo && value <= hi)) {
-            throw new MalformedAggregateException(Reason.OUT_OF_RANGE, name + " " + value + " outside " + lo + ".." + hi);
-        }
-        return value;
     }
 
     private static <T> T required(String name, T value) throws MalformedAggregateException {

@@ -23,6 +23,7 @@ public final class Frontend implements AutoCloseable {
     private final SensorMetrics metrics;
     private final EventHub events;
     private final SensorApi api;
+    private final SecurityHeaders securityHeaders;
     private final AggregateConsumer consumer;
     private final ScheduledExecutorService evictor;
 
@@ -33,6 +34,7 @@ public final class Frontend implements AutoCloseable {
         this.store.addListener(metrics);
         this.events = new EventHub();
         this.api = new SensorApi(config, store, events);
+        this.securityHeaders = new SecurityHeaders(config.map());
         this.consumer = new AggregateConsumer(config, store, metrics, events, clock, kafkaOverrides);
         this.evictor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sensor-evictor").daemon().factory());
     }
@@ -70,6 +72,10 @@ public final class Frontend implements AutoCloseable {
 
     public SensorApi api() {
         return api;
+    }
+
+    SecurityHeaders securityHeaders() {
+        return securityHeaders;
     }
 
     public EventHub events() {

@@ -31,8 +31,11 @@ public record FrontendConfig(Kafka kafka, History history, Sensors sensors, MapV
     public record History(Duration retention, int points) {
     }
 
-    /** Window size, staleness (in windows), eviction and the sensor count bound. */
-    public record Sensors(Duration window, int stale, Duration evict, int max) {
+    /**
+     * Window size, staleness (in windows), eviction, the sensor count bound, and the completeness
+     * below which a sensor is flagged on the map.
+     */
+    public record Sensors(Duration window, int stale, Duration evict, int max, double completeness) {
 
         /** A sensor without an aggregate for longer than this is stale. */
         public Duration staleAfter() {
@@ -66,7 +69,8 @@ public record FrontendConfig(Kafka kafka, History history, Sensors sensors, MapV
                 new Sensors(s.get("window").as(Duration.class).orElse(Duration.ofMinutes(1)),
                         s.get("stale").asInt().orElse(3),
                         s.get("evict").as(Duration.class).orElse(Duration.ofHours(24)),
-                        s.get("max").asInt().orElse(20_000)),
+                        s.get("max").asInt().orElse(10_000),
+                        s.get("completeness").asDouble().orElse(0.95)),
                 new MapView(m.get("tiles").asString().orElse(""),
                         m.get("attribution").asString().orElse("")));
         config.validate();
@@ -80,6 +84,7 @@ public record FrontendConfig(Kafka kafka, History history, Sensors sensors, MapV
         require(!history.retention().isNegative() && !history.retention().isZero(), "history.retention must be positive");
         require(sensors.stale() > 0, "sensors.stale must be positive");
         require(sensors.max() > 0, "sensors.max must be positive");
+        require(sensors.completeness() >= 0 && sensors.completeness() <= 1, "sensors.completeness must be within 0..1");
         require(!sensors.window().isNegative() && !sensors.window().isZero(), "sensors.window must be positive");
         if (kafka.tls().enabled()) {
             require(!kafka.tls().truststorePath().isBlank(), "kafka.tls.truststore.path is required when kafka.tls.enabled");

@@ -8,6 +8,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -26,11 +27,7 @@ public final class Main {
         Config config = Config.create();
         Frontend frontend = Frontend.create(FrontendConfig.from(config), Clock.systemUTC(),
                 Metrics.globalRegistry(), Map.of());
-        WebServer server = WebServer.builder()
-                .config(config.get("server"))
-                .addFeature(observe(frontend))
-                .addFeature(openApi())
-                .addFeature(staticContent())
+        WebServer server = features(WebServer.builder().config(config.get("server")), frontend)
                 .routing(routing -> routing(routing, frontend))
                 .build()
                 .start();
@@ -40,6 +37,17 @@ public final class Main {
             server.stop();
         }));
         System.out.println("frontend listening on http://localhost:" + server.port());
+    }
+
+    /**
+     * Observability, OpenAPI, the page, and the server's own error answers (JSON, hardened
+     * headers); tests set up the same.
+     */
+    static WebServerConfig.Builder features(WebServerConfig.Builder server, Frontend frontend) {
+        return server.addFeature(observe(frontend))
+                .addFeature(openApi())
+                .addFeature(staticContent())
+                .directHandlers(frontend.securityHeaders().directHandlers());
     }
 
     /** Health (readiness = state rebuilt from Kafka, liveness = consumer running) and Prometheus metrics under /observe. */
@@ -63,8 +71,9 @@ public final class Main {
                 .build();
     }
 
-    /** Routes of the service; tests set up the same routing. */
+    /** Routes of the service, behind the security headers filter; tests set up the same routing. */
     static void routing(HttpRouting.Builder routing, Frontend frontend) {
-        routing.register("/api", frontend.api());
+        routing.addFilter(frontend.securityHeaders().filter())
+                .register("/api", frontend.api());
     }
 }

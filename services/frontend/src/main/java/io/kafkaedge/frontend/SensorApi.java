@@ -45,7 +45,8 @@ public final class SensorApi implements HttpService {
         this.events = events;
         this.config = config;
         this.mapConfig = Json.bytes(new Json.MapConfigView(config.map().tiles(), config.map().attribution(),
-                config.sensors().staleAfter().toSeconds(), config.sensors().window().toSeconds()));
+                config.sensors().staleAfter().toSeconds(), config.sensors().window().toSeconds(),
+                config.sensors().completeness()));
     }
 
     @Override
@@ -55,7 +56,13 @@ public final class SensorApi implements HttpService {
                 .get("/sensors/{id}/history", this::history)
                 .get("/sites", this::sites)
                 .get("/config", (req, res) -> json(res, Status.OK_200, mapConfig))
-                .get("/events", events::handle);
+                .get("/events", events::handle)
+                .any((req, res) -> error(res, Status.NOT_FOUND_404, "no such endpoint", null));
+    }
+
+    /** A value from the request, shortened for an error message (the JSON writer escapes it). */
+    private static String quote(String value) {
+        return "'" + (value.length() > 64 ? value.substring(0, 64) + "…" : value) + "'";
     }
 
     private void sensors(ServerRequest req, ServerResponse res) {
@@ -63,10 +70,9 @@ public final class SensorApi implements HttpService {
         if (site.isPresent()) {
             Instant now = store.clock().instant();
             List<Json.SensorView> views = store.sensors().stream()
-                    .map(SensorStore.Sensor::latest)
-                    .filter(a -> a.site().equals(site.get()))
-                    .sorted(Comparator.comparing(Aggregate::sensorId))
-                    .map(a -> Json.SensorView.of(a, store.stale(a, now)))
+                    .filter(s -> s.latest().site().equals(site.get()))
+                    .sorted(Comparator.comparing(SensorStore.Sensor::id))
+                    .map(s -> Json.SensorView.of(s, store, now))
                     .toList();
             json(res, Status.OK_200, Json.bytes(views));
             return;
@@ -86,11 +92,10 @@ public final class SensorApi implements HttpService {
         String id = req.path().pathParameters().get("id");
         Optional<SensorStore.Sensor> sensor = store.sensor(id);
         if (sensor.isEmpty()) {
-            error(res, Status.NOT_FOUND_404, "unknown sensor '" + id + "'", null);
+            error(res, Status.NOT_FOUND_404, "unknown sensor " + quote(id), null);
             return;
         }
-        Aggregate a = sensor.get().latest();
-        json(res, Status.OK_200, Json.bytes(Json.SensorView.of(a, store.stale(a, store.clock().instant()))));
+        json(res, Status.OK_200, Json.bytes(Json.SensorView.of(sensor.get(), store, store.clock().instant())));
     }
 
     private void history(ServerRequest req, ServerResponse res) {
@@ -110,7 +115,7 @@ public final class SensorApi implements HttpService {
         }
         Optional<SensorStore.Sensor> sensor = store.sensor(id);
         if (sensor.isEmpty()) {
-            error(res, Status.NOT_FOUND_404, "unknown sensor '" + id + "'", null);
+            error(res, Status.NOT_FOUND_404, "unknown sensor " + quote(id), null);
             return;
         }
         History.Series s = sensor.get().history(from, to);
@@ -160,13 +165,12 @@ public final class SensorApi implements HttpService {
             Instant validUntil = Instant.MAX;
             List<Json.SensorView> views = new java.util.ArrayList<>(store.size());
             for (SensorStore.Sensor sensor : store.sensors()) {
-                Aggregate a = sensor.latest();
-                boolean stale = store.stale(a, now);
-                if (!stale) {
-                    Instant flips = a.windowEnd().plus(config.sensors().staleAfter());
+                Json.SensorView view = Json.SensorView.of(sensor, store, now);
+                if (!view.stale()) {
+                    Instant flips = view.windowEnd().plus(config.sensors().staleAfter());
                     validUntil = flips.isBefore(validUntil) ? flips : validUntil;
                 }
-                views.add(Json.SensorView.of(a, stale));
+                views.add(view);
             }
             views.sort(Comparator.comparing(Json.SensorView::id));
             byte[] json = Json.bytes(views);
@@ -201,7 +205,7 @@ public final class SensorApi implements HttpService {
             return Optional.of(Instant.parse(raw.get()));
         } catch (DateTimeParseException e) {
             throw new BadParameterException(name, "parameter '" + name
-                    + "' must be an ISO-8601 instant such as 2026-11-24T18:00:00Z, was '" + raw.get() + "'");
+                    + "' must be an ISO-8601 instant such as 2026-11-24T18:00:00Z, was " + quote(raw.get()));
         }
     }
 

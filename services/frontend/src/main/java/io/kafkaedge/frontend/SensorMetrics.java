@@ -7,14 +7,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 
 /**
- * Prometheus view of the store: four gauges per sensor (registered once when the sensor appears,
- * removed when it is evicted), and the consumer's counters and lag.
+ * Prometheus view of the store: per sensor four value gauges, the completeness of the latest
+ * window and two counters of loss (registered once when the sensor appears, read from the store
+ * on scrape, removed when it is evicted), and the consumer's counters and lag.
  */
 public final class SensorMetrics implements SensorStore.Listener, AutoCloseable {
 
@@ -22,15 +24,22 @@ public final class SensorMetrics implements SensorStore.Listener, AutoCloseable 
     public static final String HUMIDITY = "sensor_humidity_percent";
     public static final String PRESSURE = "sensor_pressure_hpa";
     public static final String LAST_SEEN = "sensor_last_seen_timestamp_seconds";
+    /** Latest window's count / (count + missing); NaN when the aggregator does not report missing. */
+    public static final String COMPLETENESS = "sensor_completeness_ratio";
+    /** Exposed with Prometheus' {@code _total} suffix: sums over the windows accepted. */
+    public static final String MISSING = "sensor_readings_missing";
+    public static final String DUPLICATES = "sensor_readings_duplicate";
     /** Exposed with Prometheus' {@code _total} suffix. */
     public static final String CONSUMED = "frontend_records_consumed";
     public static final String REJECTED = "frontend_records_rejected";
     public static final String LAG = "frontend_consumer_lag";
+    public static final String NONCONFORMING = "frontend_identifiers_nonconforming";
 
     private final MeterRegistry registry;
     private final Map<String, List<Meter>> perSensor = new ConcurrentHashMap<>();
     private final Counter consumed;
     private final Counter rejected;
+    private final Counter nonconforming;
     private final AtomicLong lag = new AtomicLong();
 
     public SensorMetrics(MeterRegistry registry) {
@@ -39,6 +48,8 @@ public final class SensorMetrics implements SensorStore.Listener, AutoCloseable 
                 .description("Aggregate records read from Kafka (valid or not)"));
         this.rejected = registry.getOrCreate(Counter.builder(REJECTED)
                 .description("Records skipped because they are not valid aggregates"));
+        this.nonconforming = registry.getOrCreate(Counter.builder(NONCONFORMING)
+                .description("Aggregates kept although sensorId or site break the contract's identifier rule (shown as text)"));
         registry.getOrCreate(Gauge.builder(LAG, lag, AtomicLong::doubleValue)
                 .description("Records behind the end of the aggregate topics, summed over partitions"));
     }
@@ -49,6 +60,10 @@ public final class SensorMetrics implements SensorStore.Listener, AutoCloseable 
 
     public void rejected() {
         rejected.increment();
+    }
+
+    public void nonconforming() {
+        nonconforming.increment();
     }
 
     public void lag(long records) {
@@ -66,7 +81,16 @@ public final class SensorMetrics implements SensorStore.Listener, AutoCloseable 
                 gauge(HUMIDITY, "Average relative humidity of the last window (%)", sensor, tags, s -> s.latest().humidity().avg()),
                 gauge(PRESSURE, "Average pressure of the last window (hPa)", sensor, tags, s -> s.latest().pressure().avg()),
                 gauge(LAST_SEEN, "End of the sensor's last aggregated window (Unix seconds)", sensor, tags,
-                        s -> s.latest().windowEnd().getEpochSecond()));
+                        s -> s.latest().windowEnd().getEpochSecond()),
+                gauge(COMPLETENESS, "count / (count + missing) of the last window; NaN when not reported", sensor, tags,
+                        s -> {
+                            Double c = s.latest().completeness();
+                            return c == null ? Double.NaN : c;
+                        }),
+                registry.getOrCreate(FunctionalCounter.builder(MISSING, sensor, SensorStore.Sensor::missingTotal)
+                        .description("Readings known lost before the edge, summed over the sensor's windows").tags(tags)),
+                registry.getOrCreate(FunctionalCounter.builder(DUPLICATES, sensor, SensorStore.Sensor::duplicatesTotal)
+                        .description("Repeated readings dropped at the edge, summed over the sensor's windows").tags(tags)));
         List<Meter> previous = perSensor.put(sensor.id(), meters);
         if (previous != null) {
             previous.forEach(registry::remove);

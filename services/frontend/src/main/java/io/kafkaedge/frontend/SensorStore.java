@@ -12,9 +12,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Latest aggregate and bounded history per sensor, safe for one writer (the Kafka consumer) and
- * many readers (HTTP requests, Prometheus scrapes). Memory is bounded by
- * {@code sensors.max × history.points}; sensors silent for {@code sensors.evict} are forgotten.
+ * Latest aggregate, bounded history and loss totals per sensor.
+ *
+ * <p>Threading: one writer at a time, any number of readers. The writes — {@link #accept} (the
+ * Kafka consumer thread) and {@link #evictSilent} (the evictor, once a minute) — are serialised by
+ * the store's monitor, so an eviction never races an aggregate into a forgotten sensor. Readers
+ * (HTTP requests, Prometheus scrapes) take no store lock: the map is a {@link ConcurrentHashMap}
+ * and each {@link Sensor}'s mutable parts are guarded by the sensor's own monitor, so a reader
+ * sees a history and totals consistent with one {@code accept}.
+ *
+ * <p>Memory is bounded by {@code sensors.max × History.slots(history.points) × History.BYTES_PER_POINT}
+ * plus a per-sensor overhead (docs/frontend-memory.md); sensors silent for {@code sensors.evict}
+ * are forgotten, and beyond {@code sensors.max} the least recently seen go first.
  */
 public final class SensorStore {
 
@@ -25,11 +34,13 @@ public final class SensorStore {
         void removed(Sensor sensor);
     }
 
-    /** One sensor: its newest aggregate and its history. */
+    /** One sensor: its newest aggregate, its history and the loss it reported. */
     public static final class Sensor {
         private final String id;
         private final History history;
         private volatile Aggregate latest;
+        private long duplicates;
+        private long missing;
 
         Sensor(String id, FrontendConfig.History bound) {
             this.id = id;
@@ -44,16 +55,43 @@ public final class SensorStore {
             return latest;
         }
 
-        History.Series history(Instant from, Instant to) {
-            synchronized (this) {
-                return history.range(from.getEpochSecond(), to.getEpochSecond());
-            }
+        /** Duplicates dropped at the edge, summed over every window accepted since this sensor appeared. */
+        public synchronized long duplicatesTotal() {
+            return duplicates;
         }
 
-        int historySize() {
-            synchronized (this) {
-                return history.size();
+        /** Readings known lost, summed over every window accepted since this sensor appeared. */
+        public synchronized long missingTotal() {
+            return missing;
+        }
+
+        /** Completeness over the retained history (windows that report missing), or null when unknown. */
+        public synchronized Double historyCompleteness() {
+            return history.completeness();
+        }
+
+        synchronized History.Series history(Instant from, Instant to) {
+            return history.range(from.getEpochSecond(), to.getEpochSecond());
+        }
+
+        synchronized int historySize() {
+            return history.size();
+        }
+
+        /** Applies one aggregate; returns whether it became the latest. */
+        private synchronized boolean apply(Aggregate a) {
+            boolean newWindow = history.add(a.windowStart().getEpochSecond(), a.temperature().avg(),
+                    a.humidity().avg(), a.pressure().avg(), a.count(), a.missing());
+            if (newWindow) {
+                duplicates += a.duplicates() == null ? 0 : a.duplicates();
+                missing += a.missing() == null ? 0 : a.missing();
             }
+            Aggregate previous = latest;
+            boolean newest = previous == null || !a.windowStart().isBefore(previous.windowStart());
+            if (newest) {
+                latest = a;
+            }
+            return newest;
         }
     }
 
@@ -100,32 +138,26 @@ public final class SensorStore {
         return latest.windowEnd().plus(sensorsConfig.staleAfter()).isBefore(now);
     }
 
+    /** Whether the latest window's completeness is known and below {@code sensors.completeness}. */
+    public boolean incomplete(Aggregate latest) {
+        Double c = latest.completeness();
+        return c != null && c < sensorsConfig.completeness();
+    }
+
     /**
-     * Records an aggregate. Returns true when it became the sensor's latest (an older, late
-     * one only lands in the history).
+     * Records an aggregate. Returns true when it became the sensor's
+     * latest (an older, late one only lands in the history).
      */
-    public boolean accept(Aggregate aggregate) {
+    public synchronized boolean accept(Aggregate aggregate) {
         Sensor sensor = sensors.get(aggregate.sensorId());
-        boolean created = false;
-        if (sensor == null) {
+        boolean created = sensor == null;
+        if (created) {
             sensor = new Sensor(aggregate.sensorId(), historyBound);
-            Sensor raced = sensors.putIfAbsent(aggregate.sensorId(), sensor);
-            if (raced != null) {
-                sensor = raced;
-            } else {
-                created = true;
-            }
         }
-        boolean newest;
-        Aggregate previous;
-        synchronized (sensor) {
-            sensor.history.add(aggregate.windowStart().getEpochSecond(), aggregate.temperature().avg(),
-                    aggregate.humidity().avg(), aggregate.pressure().avg());
-            previous = sensor.latest;
-            newest = previous == null || !aggregate.windowStart().isBefore(previous.windowStart());
-            if (newest) {
-                sensor.latest = aggregate;
-            }
+        Aggregate previous = sensor.latest;
+        boolean newest = sensor.apply(aggregate);
+        if (created) {
+            sensors.put(sensor.id, sensor);
         }
         version.incrementAndGet();
         Sensor stored = sensor;
@@ -143,12 +175,11 @@ public final class SensorStore {
     }
 
     /** Forgets sensors without an aggregate for {@code sensors.evict}; returns how many. */
-    public int evictSilent() {
+    public synchronized int evictSilent() {
         Instant cutoff = clock.instant().minus(sensorsConfig.evict());
         int evicted = 0;
         for (Sensor sensor : sensors.values()) {
-            Aggregate latest = sensor.latest;
-            if (latest != null && latest.windowEnd().isBefore(cutoff) && remove(sensor)) {
+            if (sensor.latest.windowEnd().isBefore(cutoff) && remove(sensor)) {
                 evicted++;
             }
         }
@@ -168,7 +199,7 @@ public final class SensorStore {
         // Evict a little more than needed so that a flood of new ids does not scan on every record.
         int batch = Math.max(excess, sensorsConfig.max() / 100);
         List<Sensor> oldest = new ArrayList<>(sensors.values());
-        oldest.sort(Comparator.comparing(s -> s.latest == null ? Instant.MIN : s.latest.windowEnd()));
+        oldest.sort(Comparator.comparing(s -> s.latest.windowEnd()));
         for (int i = 0; i < batch && i < oldest.size(); i++) {
             remove(oldest.get(i));
         }

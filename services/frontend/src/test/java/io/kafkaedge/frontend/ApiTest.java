@@ -34,7 +34,10 @@ class ApiTest {
     static {
         SensorStore store = FRONTEND.store();
         for (int i = 10; i >= 1; i--) {
-            store.accept(Fixtures.aggregate("api-prague-1", "prague", NOW.minus(Duration.ofMinutes(i + 1)), 20 + i));
+            // The last window lost 6 of 60 readings (completeness 0.9) and 2 resends were dropped.
+            store.accept(i == 1
+                    ? Fixtures.aggregate("api-prague-1", "prague", NOW.minus(Duration.ofMinutes(2)), 21, 54, 2, 6)
+                    : Fixtures.aggregate("api-prague-1", "prague", NOW.minus(Duration.ofMinutes(i + 1)), 20 + i));
         }
         store.accept(Fixtures.aggregate("api-brno-1", "brno", NOW.minus(Duration.ofMinutes(10)), -5.5));
     }
@@ -49,7 +52,7 @@ class ApiTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        server.addFeature(Main.observe(FRONTEND)).addFeature(Main.openApi()).addFeature(Main.staticContent());
+        Main.features(server, FRONTEND);
     }
 
     @SetUpRoute
@@ -95,7 +98,14 @@ class ApiTest {
         assertThat(prague.get("lastSeen").asText()).isEqualTo("2026-11-24T18:59:00Z");
         assertThat(prague.get("windowStart").asText()).isEqualTo("2026-11-24T18:58:00Z");
         assertThat(prague.get("latitude").asDouble()).isEqualTo(50.0755);
-        assertThat(prague.get("count").asInt()).isEqualTo(60);
+        assertThat(prague.get("count").asInt()).isEqualTo(54);
+        assertThat(prague.get("duplicates").asInt()).isEqualTo(2);
+        assertThat(prague.get("missing").asInt()).isEqualTo(6);
+        assertThat(prague.get("completeness").asDouble()).isEqualTo(0.9);
+        assertThat(prague.get("historyCompleteness").asDouble()).isEqualTo(594.0 / 600);
+        assertThat(prague.get("incomplete").asBoolean()).as("0.9 < sensors.completeness 0.95").isTrue();
+        assertThat(brno.get("completeness").asDouble()).isEqualTo(1.0);
+        assertThat(brno.get("incomplete").asBoolean()).isFalse();
 
         JsonNode onlyPrague = get("/api/sensors?site=prague", Status.OK_200);
         assertThat(onlyPrague).hasSize(1);
@@ -169,6 +179,7 @@ class ApiTest {
         JsonNode config = get("/api/config", Status.OK_200);
         assertThat(config.get("tiles").asText()).isEqualTo("https://tile.openstreetmap.org/{z}/{x}/{y}.png");
         assertThat(config.get("staleAfterSeconds").asLong()).isEqualTo(180);
+        assertThat(config.get("completenessThreshold").asDouble()).isEqualTo(0.95);
     }
 
     @Test
@@ -209,8 +220,12 @@ class ApiTest {
             assertThat(text).containsPattern("(?m)^sensor_pressure_hpa\\{.*sensor=\"api-brno-1\".*} 981.6$");
             assertThat(text).containsPattern("(?m)^sensor_last_seen_timestamp_seconds\\{.*sensor=\"api-prague-1\".*} "
                     + Double.toString(NOW.minusSeconds(60).getEpochSecond()).replace(".", "\\.") + "$");
+            assertThat(text).containsPattern("(?m)^sensor_completeness_ratio\\{.*sensor=\"api-prague-1\".*} 0.9$");
+            assertThat(text).containsPattern("(?m)^sensor_completeness_ratio\\{.*sensor=\"api-brno-1\".*} 1.0$");
+            assertThat(text).containsPattern("(?m)^sensor_readings_missing_total\\{(?=.*site=\"prague\").*sensor=\"api-prague-1\".*} 6.0$");
+            assertThat(text).containsPattern("(?m)^sensor_readings_duplicate_total\\{.*sensor=\"api-prague-1\".*} 2.0$");
             assertThat(text).contains("frontend_records_consumed_total", "frontend_records_rejected_total",
-                    "frontend_consumer_lag");
+                    "frontend_consumer_lag", "frontend_identifiers_nonconforming_total");
         }
     }
 

@@ -25,6 +25,7 @@ class FrontendConfigTest {
         assertThat(config.history().retention()).isEqualTo(Duration.ofHours(24));
         assertThat(config.history().points()).isEqualTo(1440);
         assertThat(config.sensors().staleAfter()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(config.sensors().completeness()).isEqualTo(0.95);
         assertThat(config.map().tiles()).contains("{z}/{x}/{y}");
     }
 
@@ -32,6 +33,8 @@ class FrontendConfigTest {
     void invalidValuesAreRejectedNamingTheKey() {
         Config bad = Config.just(ConfigSources.create(Map.of("history.points", "0")));
         assertThatThrownBy(() -> FrontendConfig.from(bad)).hasMessageContaining("history.points");
+        Config ratio = Config.just(ConfigSources.create(Map.of("sensors.completeness", "1.5")));
+        assertThatThrownBy(() -> FrontendConfig.from(ratio)).hasMessageContaining("sensors.completeness");
         Config tls = Config.just(ConfigSources.create(Map.of("kafka.tls.enabled", "true")));
         assertThatThrownBy(() -> FrontendConfig.from(tls)).hasMessageContaining("kafka.tls.truststore.path");
     }
@@ -58,6 +61,7 @@ class FrontendConfigTest {
                 Map.entry("SENSORS_STALE", "5"),
                 Map.entry("SENSORS_EVICT", "PT2H"),
                 Map.entry("SENSORS_MAX", "500"),
+                Map.entry("SENSORS_COMPLETENESS", "0.9"),
                 Map.entry("MAP_TILES", "https://tiles.example/{z}/{x}/{y}.png"),
                 Map.entry("MAP_ATTRIBUTION", "Example tiles")));
         pb.redirectErrorStream(true);
@@ -70,7 +74,7 @@ class FrontendConfigTest {
                 "refresh=PT5S", "enabled=true", "truststorePath=/etc/kafka/ca/ca.p12",
                 "truststorePassword=ca-secret", "keystorePath=/etc/kafka/user/user.p12",
                 "keystorePassword=user-secret", "retention=PT6H", "points=360", "window=PT30S", "stale=5",
-                "evict=PT2H", "max=500", "tiles=https://tiles.example/{z}/{x}/{y}.png",
+                "evict=PT2H", "max=500", "completeness=0.9", "tiles=https://tiles.example/{z}/{x}/{y}.png",
                 "attribution=Example tiles", "passwords=<redacted>");
     }
 }

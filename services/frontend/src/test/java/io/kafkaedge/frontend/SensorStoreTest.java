@@ -45,6 +45,37 @@ class SensorStoreTest {
     }
 
     @Test
+    void lossTotalsSumNewWindowsOnlyAndTheFlagFollowsTheThreshold() {
+        SensorStore store = store(Map.of("sensors.completeness", "0.9"));
+        store.accept(Fixtures.aggregate("s1", "prague", NOW.minusSeconds(180), 20, 60, 2, 0));
+        store.accept(Fixtures.aggregate("s1", "prague", NOW.minusSeconds(120), 20, 45, 1, 15));
+        // MirrorMaker 2 redelivers a window: the same data, not more loss.
+        store.accept(Fixtures.aggregate("s1", "prague", NOW.minusSeconds(120), 20, 45, 1, 15));
+        SensorStore.Sensor s1 = store.sensor("s1").orElseThrow();
+        assertThat(s1.missingTotal()).isEqualTo(15);
+        assertThat(s1.duplicatesTotal()).isEqualTo(3);
+        assertThat(s1.latest().completeness()).isEqualTo(0.75);
+        assertThat(s1.historyCompleteness()).isEqualTo(105.0 / 120);
+        assertThat(store.incomplete(s1.latest())).isTrue();
+        store.accept(Fixtures.aggregate("s1", "prague", NOW.minusSeconds(60), 20, 55, 0, 5));
+        assertThat(store.incomplete(s1.latest())).as("55/60 is above 0.9").isFalse();
+        // An aggregator without the loss figures: unknown, never flagged.
+        Aggregate legacy = parseLegacy("s2");
+        store.accept(legacy);
+        assertThat(store.incomplete(legacy)).isFalse();
+        assertThat(store.sensor("s2").orElseThrow().historyCompleteness()).isNull();
+    }
+
+    private static Aggregate parseLegacy(String id) {
+        try {
+            return AggregateParser.parse("prague.sensor-data-aggregated", Fixtures.uncheckedAggregateJson(id, "prague",
+                    NOW.minusSeconds(60), 20, 50, 14).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (AggregateParser.MalformedAggregateException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void staleAfterThreeWindowsWithoutAnAggregate() {
         SensorStore store = store(Map.of());
         Aggregate a = Fixtures.aggregate("s1", "prague", NOW.minusSeconds(60), 20);

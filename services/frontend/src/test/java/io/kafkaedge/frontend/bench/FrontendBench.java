@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +28,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -37,7 +44,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code load BOOTSTRAP SITES SENSORS MINUTES} — creates one aggregate topic per site and
  *       writes MINUTES one-minute aggregates for each of SENSORS sensors, oldest first;</li>
  *   <li>{@code sse BOOTSTRAP URL CLIENTS EVENTS} — connects CLIENTS to the event stream, produces
- *       EVENTS aggregates and prints the delivery latency percentiles over all clients.</li>
+ *       EVENTS aggregates and prints the delivery latency percentiles over all clients;</li>
+ *   <li>{@code consume BOOTSTRAP} — the reference for the rebuild: a plain consumer with the
+ *       frontend's fetch settings reads every record of the aggregate topics (touching each value's
+ *       bytes, parsing nothing) and prints how many records and bytes it read.</li>
  * </ul>
  */
 public final class FrontendBench {
@@ -50,7 +60,8 @@ public final class FrontendBench {
         switch (args[0]) {
             case "load" -> load(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "sse" -> sse(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            default -> throw new IllegalArgumentException("load | sse");
+            case "consume" -> consume(args[1]);
+            default -> throw new IllegalArgumentException("load | sse | consume");
         }
     }
 
@@ -62,7 +73,7 @@ public final class FrontendBench {
         StringBuilder b = new StringBuilder(360);
         b.append("{\"sensorId\":\"").append(id).append("\",\"site\":\"").append(site)
                 .append("\",\"windowStart\":\"").append(start).append("\",\"windowEnd\":\"").append(start.plusSeconds(60))
-                .append("\",\"count\":60,\"temperature\":{\"avg\":").append(t).append(",\"min\":").append(t - 0.2)
+                .append("\",\"count\":60,\"duplicates\":0,\"missing\":0,\"temperature\":{\"avg\":").append(t).append(",\"min\":").append(t - 0.2)
                 .append(",\"max\":").append(t + 0.2).append("},\"humidity\":{\"avg\":54.9,\"min\":54.1,\"max\":55.3},")
                 .append("\"pressure\":{\"avg\":981.6,\"min\":981.2,\"max\":981.9},\"latitude\":").append(lat)
                 .append(",\"longitude\":").append(lon).append('}');
@@ -113,6 +124,41 @@ public final class FrontendBench {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "loaded %d records in %.1f s (%.0f/s)%n", records, secs, records / secs);
+    }
+
+    static void consume(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain-consumer");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        long records = 0;
+        long bytes = 0;
+        long checksum = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.listTopics(Duration.ofSeconds(30)).forEach((topic, infos) -> {
+                if (topic.endsWith(".sensor-data-aggregated")) {
+                    infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+                }
+            });
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+            while (!ends.isEmpty()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    records++;
+                    bytes += r.value().length;
+                    checksum += r.value()[r.value().length / 2];
+                }
+                ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+            }
+        }
+        System.out.printf(Locale.ROOT, "plain consumer read %d records, %d bytes (checksum %d)%n", records, bytes, checksum);
     }
 
     static void sse(String bootstrap, String url, int clients, int events) throws Exception {
