@@ -6,7 +6,7 @@
 // with the same records, validated like the bridge would. While the target is unreachable the
 // firmware's bounded queue keeps the readings and flushes them, in order, once it is back.
 // See firmware/esp32/README.md for every option.
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { validateProduce } from "./bridge_double.mjs";
 import { SIM_PY_DIR, httpPost, loadFirmware } from "./runtime.mjs";
@@ -17,6 +17,9 @@ const USAGE = `usage: node firmware/esp32/sim/simulate.mjs (--bridge-url URL | -
   --site NAME               site name, used in default ids (default local)
   --interval-ms MS          reading interval per sensor (default 1000)
   --topic NAME              Kafka topic (default sensor-data)
+  --kafka-ssl-ca FILE       with --kafka-bootstrap: mTLS, trusting this CA (PEM); needs the two below
+  --kafka-ssl-cert FILE     client certificate (PEM)
+  --kafka-ssl-key FILE      client key (PEM)
   --locations LAT,LON;...   one location per sensor (default: around --center)
   --center LAT,LON          centre for generated locations (default 50.0755,14.4378)
   --seed N                  seed for locations and weather noise (default 1)
@@ -49,6 +52,9 @@ function options(argv) {
         "interval-ms": { type: "string", default: "1000" },
         "bridge-url": { type: "string" },
         "kafka-bootstrap": { type: "string" },
+        "kafka-ssl-ca": { type: "string" },
+        "kafka-ssl-cert": { type: "string" },
+        "kafka-ssl-key": { type: "string" },
         topic: { type: "string", default: "sensor-data" },
         locations: { type: "string" },
         center: { type: "string", default: "50.0755,14.4378" },
@@ -105,6 +111,7 @@ function options(argv) {
     intervalMs: int("interval-ms", 10),
     bridgeUrl: parsed["bridge-url"]?.replace(/\/+$/, ""),
     kafkaBootstrap: parsed["kafka-bootstrap"],
+    kafkaSsl: ["kafka-ssl-ca", "kafka-ssl-cert", "kafka-ssl-key"].map((k) => parsed[k]),
     topic: parsed.topic,
     locations,
     seed,
@@ -133,11 +140,13 @@ function mulberry32(seed) {
 }
 
 /** Produces a bridge request's records straight to Kafka and answers like the bridge. */
-async function kafkaSink(bootstrap, log) {
+async function kafkaSink(bootstrap, log, [ca, cert, key] = []) {
   const { Kafka, Partitioners, logLevel } = (await import("kafkajs")).default;
+  if ((ca || cert || key) && !(ca && cert && key)) fail("--kafka-ssl-ca, --kafka-ssl-cert and --kafka-ssl-key go together");
   const kafka = new Kafka({
     clientId: "sensor-simulator",
     brokers: bootstrap.split(","),
+    ssl: ca ? { ca: [readFileSync(ca)], cert: readFileSync(cert), key: readFileSync(key) } : undefined,
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2000 },
@@ -214,7 +223,7 @@ async function main() {
     post = httpPost({ timeoutMs: opts.httpTimeoutMs, observe });
     targetUrl = opts.bridgeUrl;
   } else {
-    const sink = await kafkaSink(opts.kafkaBootstrap, log);
+    const sink = await kafkaSink(opts.kafkaBootstrap, log, opts.kafkaSsl);
     post = async (url, headersJson, body) => {
       const a = await sink.post(url, headersJson, body);
       observe({ body, status: a.status, text: a.body });
