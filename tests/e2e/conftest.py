@@ -26,7 +26,7 @@ def deployment(timings):
     try:
         assert first.rc == 0, f"first playbook run failed:\n{first.output[-6000:]}"
         tail = lib.TopicTail(f"127.0.0.1:{lib.VARS['local_kafka_hq_port']}", f"{lib.SITE}.sensor-data-aggregated",
-                             lib.BASE.parent / "hq-aggregates.txt")
+                             lib.BASE.parent / "hq-aggregates.txt", lib.admin_config("hq"))
         yield {"first": first, "tail": tail, "supervisor": lib.Supervisor()}
     finally:
         if tail is not None:

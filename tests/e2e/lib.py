@@ -130,18 +130,44 @@ def kafka_tool(main_class: str, *args: str, timeout: float = 120) -> subprocess.
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
 
 
+# Every listener of the local brokers is mTLS with ACLs: the certificates local_kafka issues per cluster.
+TLS = BASE / "kafka" / "tls"
+
+
+def admin_config(cluster: str) -> Path:
+    """Client properties of the playbook's admin identity (a super user) on `cluster` (edge or hq)."""
+    return TLS / cluster / "admin.properties"
+
+
+def client_config(cluster: str, user: str, tls_dir: Path | None = None) -> Path:
+    """Client properties of Kafka user `user` (its certificate from `cluster`'s CA, or from `tls_dir`)."""
+    src = tls_dir or TLS / cluster
+    out = BASE.parent / "clients" / f"{cluster}-{user}.properties"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(f"security.protocol=SSL\nssl.keystore.type=PEM\nssl.keystore.location={src}/{user}.pem\n"
+                   f"ssl.truststore.type=PEM\nssl.truststore.location={TLS / cluster}/ca.crt\n")
+    return out
+
+
+def kafka_tool_source(source: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """A single-file Java program (e.g. KafkaProbe.java) on the Kafka jars' classpath."""
+    cmd = [java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", f"-Dlog4j2.configurationFile={BASE}/kafka/log4j2.yaml",
+           "-cp", str(ROOT / "build" / "kafka" / "libs" / "*"), str(source), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
 class TopicTail:
     """A console consumer (Kafka's own tool) reading a topic from the beginning for the whole session,
     read_committed, printing key, timestamp and value; the test reads its output file."""
 
-    def __init__(self, bootstrap: str, topic: str, out: Path) -> None:
+    def __init__(self, bootstrap: str, topic: str, out: Path, config: Path) -> None:
         self.out = out
         out.parent.mkdir(parents=True, exist_ok=True)
         self._fh = out.open("w")
         self.proc = subprocess.Popen(
             [java(), "-Xmx256m", f"-Dlog4j2.configurationFile={BASE}/kafka/log4j2.yaml",
              "-cp", str(ROOT / "build" / "kafka" / "libs" / "*"), "org.apache.kafka.tools.consumer.ConsoleConsumer",
-             "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning",
+             "--bootstrap-server", bootstrap, "--command-config", str(config), "--topic", topic, "--from-beginning",
              "--isolation-level", "read_committed", "--group", f"e2e-tail-{os.getpid()}-{int(time.time())}",
              "--formatter-property", "print.key=true", "--formatter-property", "print.timestamp=true",
              "--formatter-property", "key.separator=\t"],

@@ -86,14 +86,14 @@ def test_check_mode_reports_a_pending_connector_change_and_submits_nothing(deplo
 
 def test_hq_listener_requires_a_client_certificate(deployment):
     """The mTLS listener MirrorMaker 2 uses rejects a client that has the CA but no certificate."""
-    tls = lib.BASE / "kafka" / "tls"
+    tls = lib.TLS / "hq"
     props = lib.BASE.parent / "no-cert.properties"
     props.write_text(f"security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location={tls}/ca.crt\n")
     res = lib.kafka_tool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server",
                          f"localhost:{lib.VARS['local_kafka_hq_tls_port']}", "--command-config", str(props), "--list",
                          timeout=90)
     assert res.returncode != 0, f"listing topics without a client certificate succeeded:\n{res.stdout}"
-    props.write_text(props.read_text() + f"ssl.keystore.type=PEM\nssl.keystore.location={tls}/mirrormaker.pem\n")
+    props.write_text(props.read_text() + f"ssl.keystore.type=PEM\nssl.keystore.location={tls}/edge-{lib.SITE}.pem\n")
     res = lib.kafka_tool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server",
                          f"localhost:{lib.VARS['local_kafka_hq_tls_port']}", "--command-config", str(props), "--list",
                          timeout=90)
@@ -274,9 +274,11 @@ def test_connect_state_lives_at_the_edge(deployment):
     and the connector runs there with its producer pointed at HQ (the K3s KafkaConnect's shape)."""
     lib.poll("the connector and its task RUNNING", connector_and_tasks_running, 60)
     edge = lib.kafka_tool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server",
-                          f"127.0.0.1:{lib.VARS['local_kafka_edge_port']}", "--list", timeout=90)
+                          f"127.0.0.1:{lib.VARS['local_kafka_edge_port']}", "--command-config", str(lib.admin_config("edge")),
+                          "--list", timeout=90)
     hq = lib.kafka_tool("org.apache.kafka.tools.TopicCommand", "--bootstrap-server",
-                        f"127.0.0.1:{lib.VARS['local_kafka_hq_port']}", "--list", timeout=90)
+                        f"127.0.0.1:{lib.VARS['local_kafka_hq_port']}", "--command-config", str(lib.admin_config("hq")),
+                        "--list", timeout=90)
     assert edge.returncode == 0 and hq.returncode == 0, edge.stderr[-2000:] + hq.stderr[-2000:]
     internal = {f"mm2-connect-{kind}" for kind in ("configs", "offsets", "status")}
     assert internal <= set(edge.stdout.split()), edge.stdout
