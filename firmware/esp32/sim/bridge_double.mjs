@@ -246,7 +246,7 @@ export class Producer {
     if (!this._metadata.has(topic)) { // fetched once, then cached (also while Kafka is away)
       const until = Date.now() + this.config.maxBlockMs;
       while (!this.kafka.hasMetadata(topic) && Date.now() < until) {
-        if (this.kafka.fetchMetadata) await this.kafka.fetchMetadata(topic);
+        if (this.kafka.fetchMetadata) await Promise.race([this.kafka.fetchMetadata(topic), sleep(Math.max(0, until - Date.now()))]);
         if (!this.kafka.hasMetadata(topic)) await sleep(Math.min(100, Math.max(0, until - Date.now())));
       }
       if (!this.kafka.hasMetadata(topic)) {
@@ -287,10 +287,18 @@ export class Producer {
       const sequence = this._sequence++; // kept across the retries of this batch
       for (;;) {
         try {
-          const meta = await this.kafka.produce(head.topic, batch, {
+          // An attempt still in flight when the batch's delivery timeout passes is reported as
+          // expired, although the broker may still write it (as with the Java producer).
+          const deadline = Math.min(...batch.map((r) => r.deadline));
+          let timer;
+          const expired = new Promise((resolve) => { timer = setTimeout(() => resolve(null), Math.max(0, deadline - Date.now())); });
+          const attempt = this.kafka.produce(head.topic, batch, {
             acks: this.config.acks, idempotent: this.config.idempotence, producerId: this.producerId, sequence,
             requestTimeoutMs: this.config.requestTimeoutMs,
           });
+          attempt.catch(() => {});
+          const meta = await Promise.race([attempt, expired]).finally(() => clearTimeout(timer));
+          if (meta === null) throw new Error("delivery timeout while the attempt was in flight");
           const { partition, baseOffset } = meta[0];
           batch.forEach((r, i) => r.resolve({ partition, offset: Number(baseOffset) + i }));
           this._buffer = this._buffer.filter((r) => !batch.includes(r));
