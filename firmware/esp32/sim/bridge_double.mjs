@@ -17,7 +17,8 @@
 //             blocks up to max.block.ms, serially, then {"error_code":404,"message":"Topic <t> not
 //             present in metadata after <n> ms."} (so N records take N x max.block.ms);
 //           - metadata known: a record not written within delivery.timeout.ms of its send gets
-//             {"error_code":500,"message":"Expiring 1 record(s) for <t>-0: ... has passed since batch creation"}.
+//             {"error_code":500,"message":"Expiring 1 record(s) for <t>-0: ... has passed since batch creation"};
+//             an attempt still in flight then is reported expired but may still be written;
 //           - invalid topic name: per-record 500 "Invalid topics: [...]" at once;
 //           - a record larger than max.request.size: per-record 500 "The message is N bytes ...",
 //             at once, the other records of the request written (entries mixed, in order).
