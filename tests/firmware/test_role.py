@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FAKES = Path(__file__).resolve().parent / "fakes"
 PSK = "psk-" + secrets.token_hex(12)  # random: so it appears in no file of the repository
 VAULT_PASS = "role-test-vault-password"
+# every module of firmware/esp32/src but the entry points (boot.py, main.py) and config_template.py
+COMPILED = ["device", "sensor_node", "bridge_client", "netlink", "settings", "ringqueue", "bme280", "transport"]
 
 
 def ansible_env(tmp: Path) -> dict[str, str]:
@@ -131,13 +133,51 @@ def test_flash_writes_the_image_then_copies_the_app_then_resets(site: Path):
         assert recorded[1]["argv"] == ["--chip", "esp32", "--port", port, "--baud", "460800", "write-flash",
                                        "--compress", "0x1000", str(image)]
         cp = recorded[2]["argv"]
-        assert cp[:5] == ["connect", port, "fs", "cp", str(ROOT / "firmware/esp32/src/boot.py")] and cp[-1] == ":"
-        assert [Path(p).name for p in cp[4:-1]] == ["boot.py", "main.py", "device.py", "sensor_node.py", "ringqueue.py",
-                                                     "bme280.py", "transport.py", "config.py", "app.sha256"]
+        assert cp[:6] == ["connect", port, "fs", "cp", str(ROOT / "firmware/esp32/src/boot.py"),
+                          str(ROOT / "firmware/esp32/src/main.py")] and cp[-1] == ":"
+        # every other module goes compiled, from the build directory, never as source
+        assert [Path(p).name for p in cp[4:-1]] == ["boot.py", "main.py"] + [f"{m}.mpy" for m in COMPILED] + [
+            "config.py", "app.sha256"]
+        assert all(Path(p).parent == Path(cp[-3]).parent for p in cp[6:-1])
         assert recorded[3]["argv"] == ["connect", port, "reset"]
         # rendered in a temporary directory outside the repository, removed afterwards
         rendered_dir = Path(cp[-3]).parent
         assert not str(rendered_dir).startswith(str(ROOT)) and not rendered_dir.exists()
+
+
+def test_every_module_is_flashed_compiled_and_runs_under_micropython(site: Path):
+    sources = sorted(p.stem for p in (ROOT / "firmware/esp32/src").glob("*.py"))
+    assert sorted(COMPILED + ["boot", "main", "config_template"]) == sources, "a module of src/ is not flashed"
+    board = site / "device" / "ttyUSB0"
+    assert sorted(p.name for p in board.iterdir() if p.suffix == ".py") == ["boot.py", "config.py", "main.py"]
+    for module in COMPILED:
+        assert (board / f"{module}.mpy").read_bytes()[:2] == b"M\x06", f"{module}.mpy is not a v6 .mpy file"
+    # the real interpreter imports what was flashed (the .mpy files, no source beside them)
+    script = textwrap.dedent("""
+        import { readdirSync, readFileSync } from "node:fs";
+        import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+        const board = process.argv[1];
+        const mp = await loadMicroPython({ stdout: (l) => console.log(l) });
+        mp.FS.mkdirTree("/lib");
+        for (const f of readdirSync(board).filter((f) => f.endsWith(".mpy"))) mp.FS.writeFile(`/lib/${f}`, readFileSync(`${board}/${f}`));
+        mp.FS.writeFile("/lib/config.py", readFileSync(`${board}/config.py`));
+        mp.runPython(`import config, sensor_node, bridge_client, settings
+        s = settings.Settings.from_module(config)
+        print(sensor_node.__file__, bridge_client.__file__, s.produce_url)`);
+        """)
+    ran = subprocess.run(["node", "--input-type=module", "-e", script, str(board)], cwd=ROOT / "firmware/esp32",
+                         capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["/lib/sensor_node.mpy", "/lib/bridge_client.mpy", "http://10.42.0.1:30080/topics/sensor-data"]
+
+
+def test_a_stale_source_module_on_the_board_is_removed_before_the_copy(site: Path):
+    board = site / "device" / "ttyUSB0"
+    (board / "sensor_node.py").write_text("raise ImportError('old source')\n")  # an older flash left it
+    result = play(site, "--limit", "test-balcony", "-e", "firmware_force=true")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert not (board / "sensor_node.py").exists() and (board / "sensor_node.mpy").exists()
+    assert any(c["argv"][2:3] == ["exec"] for c in calls(site))
 
 
 def test_rendered_config_is_valid_micropython_with_the_inventory_values(site: Path):
@@ -153,7 +193,7 @@ def test_rendered_config_is_valid_micropython_with_the_inventory_values(site: Pa
         assert values["BRIDGE_URL"] == "http://10.42.0.1:30080" and values["NTP_SERVER"] == "10.42.0.1"
         assert values["produce_url"] == "http://10.42.0.1:30080/topics/sensor-data"
         assert (values["LATITUDE"], values["LONGITUDE"]) == (lat, lon)
-        assert values["QUEUE_CAPACITY"] == 900 and values["INTERVAL_MS"] == 1000 and values["LED_ACTIVE_LOW"] is True
+        assert values["QUEUE_CAPACITY"] == 3600 and values["INTERVAL_MS"] == 1000 and values["HTTP_TIMEOUT_S"] == 10 and values["LED_ACTIVE_LOW"] is True
 
 
 def test_second_run_changes_nothing_and_copies_nothing(site: Path):

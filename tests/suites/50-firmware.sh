@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# ESP32 firmware: tests under the real MicroPython interpreter (WebAssembly port), the bridge
-# test double, the simulator over HTTP and against a real Kafka broker (through a broker
-# restart), and the firmware role/playbook with esptool/mpremote test doubles.
+# ESP32 firmware: tests under the real MicroPython interpreter (WebAssembly port, ESP32-sized heap),
+# the bridge test double's conformance tests, the simulator over HTTP, the double producing to a
+# real Kafka broker (through a broker restart), and the firmware role/playbook with esptool/mpremote
+# test doubles (plus .mpy compilation, readings against the contract, ingestion timeouts agreeing).
 set -euo pipefail
 ROOT=${ROOT:-$(pwd)}
 FW=$ROOT/firmware/esp32

@@ -5,6 +5,7 @@
 //             bridge test double, and the simulator's resident memory
 // Prints `BENCH <name> <value> <unit>` lines; writes JSON to the file given as argv[2].
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BridgeDouble } from "./bridge_double.mjs";
@@ -20,7 +21,7 @@ const report = (name, value, unit) => {
 {
   let out = null;
   const mp = await loadFirmware({ extraDirs: [SIM_PY_DIR, join(FIRMWARE_DIR, "tests", "fakes")] });
-  mp.registerJsModule("harness", {});
+  mp.registerJsModule("harness", { random_hex: (n) => randomBytes(n).toString("hex") });
   mp.registerJsModule("sink", { give: (v) => { out = v; } });
   await mp.runPythonAsync(`
 import time, sink

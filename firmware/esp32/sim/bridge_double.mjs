@@ -17,7 +17,8 @@
 //             blocks up to max.block.ms, serially, then {"error_code":404,"message":"Topic <t> not
 //             present in metadata after <n> ms."} (so N records take N x max.block.ms);
 //           - metadata known: a record not written within delivery.timeout.ms of its send gets
-//             {"error_code":500,"message":"Expiring 1 record(s) for <t>-0: ... has passed since batch creation"}.
+//             {"error_code":500,"message":"Expiring 1 record(s) for <t>-0: ... has passed since batch creation"};
+//             an attempt still in flight then is reported expired but may still be written;
 //           - invalid topic name: per-record 500 "Invalid topics: [...]" at once;
 //           - a record larger than max.request.size: per-record 500 "The message is N bytes ...",
 //             at once, the other records of the request written (entries mixed, in order).
@@ -246,7 +247,7 @@ export class Producer {
     if (!this._metadata.has(topic)) { // fetched once, then cached (also while Kafka is away)
       const until = Date.now() + this.config.maxBlockMs;
       while (!this.kafka.hasMetadata(topic) && Date.now() < until) {
-        if (this.kafka.fetchMetadata) await this.kafka.fetchMetadata(topic);
+        if (this.kafka.fetchMetadata) await Promise.race([this.kafka.fetchMetadata(topic), sleep(Math.max(0, until - Date.now()))]);
         if (!this.kafka.hasMetadata(topic)) await sleep(Math.min(100, Math.max(0, until - Date.now())));
       }
       if (!this.kafka.hasMetadata(topic)) {
@@ -287,10 +288,18 @@ export class Producer {
       const sequence = this._sequence++; // kept across the retries of this batch
       for (;;) {
         try {
-          const meta = await this.kafka.produce(head.topic, batch, {
+          // An attempt still in flight when the batch's delivery timeout passes is reported as
+          // expired, although the broker may still write it (as with the Java producer).
+          const deadline = Math.min(...batch.map((r) => r.deadline));
+          let timer;
+          const expired = new Promise((resolve) => { timer = setTimeout(() => resolve(null), Math.max(0, deadline - Date.now())); });
+          const attempt = this.kafka.produce(head.topic, batch, {
             acks: this.config.acks, idempotent: this.config.idempotence, producerId: this.producerId, sequence,
             requestTimeoutMs: this.config.requestTimeoutMs,
           });
+          attempt.catch(() => {});
+          const meta = await Promise.race([attempt, expired]).finally(() => clearTimeout(timer));
+          if (meta === null) throw new Error("delivery timeout while the attempt was in flight");
           const { partition, baseOffset } = meta[0];
           batch.forEach((r, i) => r.resolve({ partition, offset: Number(baseOffset) + i }));
           this._buffer = this._buffer.filter((r) => !batch.includes(r));

@@ -19,6 +19,9 @@ import { ESP32_HEAP_BYTES, SIM_PY_DIR, httpPost, loadFirmware } from "../sim/run
 const TESTS_DIR = dirname(fileURLToPath(import.meta.url));
 const TEST_TIMEOUT_MS = 120_000;
 const HELD_MS = 30;
+// Timers a finished test left behind (a cancelled task's sleep, up to 300 ms here) must fire into
+// their own interpreter: the port keeps its state in globalThis.Module, which the next test replaces.
+const SETTLE_MS = 400;
 
 function parseArgs(argv) {
   const opts = { junit: null, filter: null, files: [] };
@@ -97,6 +100,7 @@ async function runTest(file, name, double) {
     return { ok: false, out, error: err.name === "PythonError" ? err.message : String(err?.stack ?? err).split("\n")[0] };
   } finally {
     clearTimeout(timer);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
   }
 }
 
