@@ -115,11 +115,21 @@ public final class Frontend implements AutoCloseable {
         };
     }
 
+    /** Stops everything and unregisters the per-sensor meters (tests share one registry). */
     @Override
     public void close() {
+        stop();
+        metrics.close();
+    }
+
+    /**
+     * Stops consuming, evicting and streaming, leaving the meters registered: on JVM exit, removing
+     * tens of thousands of meters one by one (each removal searches the registry) would hold the
+     * shutdown for minutes.
+     */
+    public void stop() {
         evictor.shutdownNow();
         events.close();
         consumer.close();
-        metrics.close();
     }
 }

@@ -33,7 +33,7 @@ public final class Main {
                 .start();
         frontend.start();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            frontend.close();
+            frontend.stop();
             server.stop();
         }));
         System.out.println("frontend listening on http://localhost:" + server.port());

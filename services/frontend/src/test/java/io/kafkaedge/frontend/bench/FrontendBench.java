@@ -45,6 +45,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       writes MINUTES one-minute aggregates for each of SENSORS sensors, oldest first;</li>
  *   <li>{@code sse BOOTSTRAP URL CLIENTS EVENTS} — connects CLIENTS to the event stream, produces
  *       EVENTS aggregates and prints the delivery latency percentiles over all clients;</li>
+ *   <li>{@code memory SENSORS POINTS} — fills a store (with its per-sensor meters in Helidon's
+ *       registry) with SENSORS full histories of POINTS one-minute windows, in this JVM, and prints
+ *       the heap it holds after a full GC, per sensor and beyond the history columns;</li>
  *   <li>{@code consume BOOTSTRAP} — the reference for the rebuild: a plain consumer with the
  *       frontend's fetch settings reads every record of the aggregate topics (touching each value's
  *       bytes, parsing nothing) and prints how many records and bytes it read.</li>
@@ -61,6 +64,7 @@ public final class FrontendBench {
             case "load" -> load(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "sse" -> sse(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "consume" -> consume(args[1]);
+            case "memory" -> memory(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException("load | sse | consume");
         }
     }
@@ -124,6 +128,50 @@ public final class FrontendBench {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "loaded %d records in %.1f s (%.0f/s)%n", records, secs, records / secs);
+    }
+
+    @SuppressWarnings("removal") // Metrics.globalRegistry(): the registry the service uses
+    static void memory(int sensors, int points) throws Exception {
+        io.helidon.config.Config config = io.helidon.config.Config.builder()
+                .sources(io.helidon.config.ConfigSources.create(Map.of("sensors.max", Integer.toString(sensors),
+                        "history.points", Integer.toString(points), "history.retention", "PT" + points + "M",
+                        "sensors.evict", "PT" + (points + 10) + "M")),
+                        io.helidon.config.ConfigSources.classpath("application.yaml"))
+                .build();
+        io.kafkaedge.frontend.FrontendConfig fc = io.kafkaedge.frontend.FrontendConfig.from(config);
+        Instant last = Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(60);
+        io.kafkaedge.frontend.SensorStore store = new io.kafkaedge.frontend.SensorStore(fc, java.time.Clock.systemUTC());
+        long before = usedAfterGc();
+        store.addListener(new io.kafkaedge.frontend.SensorMetrics(io.helidon.metrics.api.Metrics.globalRegistry()));
+        for (int m = points - 1; m >= 0; m--) {
+            Instant start = last.minus(Duration.ofMinutes(m));
+            for (int i = 0; i < sensors; i++) {
+                String id = "s" + (i % 10) + "-" + i;
+                double t = Math.round((10 + 10 * Math.sin((i + m) / 50.0)) * 10) / 10.0;
+                store.accept(new io.kafkaedge.frontend.Aggregate(id, "site" + (i % 10), start, start.plusSeconds(60),
+                        60, 0L, (long) (i % 7), new io.kafkaedge.frontend.Aggregate.Stats(t, t - 0.2, t + 0.2),
+                        new io.kafkaedge.frontend.Aggregate.Stats(54.9, 54.1, 55.3),
+                        new io.kafkaedge.frontend.Aggregate.Stats(981.6, 981.2, 981.9), 35 + (i % 100) * 0.3,
+                        -10 + (i / 100) * 0.4));
+            }
+        }
+        long after = usedAfterGc();
+        long perSensor = (after - before) / sensors;
+        int slots = points + Math.max(8, points / 8);   // History.slots
+        long history = 20L * slots + 6 * 16;            // History.BYTES_PER_POINT × slots + six array headers
+        System.out.printf(Locale.ROOT, "store of %d sensors × %d points: %.1f MB (%d bytes a sensor: %d history columns"
+                        + " + %d the rest)%nMEMORY_PER_SENSOR_BYTES %d%nMEMORY_OVERHEAD_BYTES %d%n",
+                store.size(), points, (after - before) / 1e6, perSensor, history, perSensor - history, perSensor,
+                perSensor - history);
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     static void consume(String bootstrap) {
