@@ -14,6 +14,7 @@ import json
 import os
 import pathlib
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -66,6 +67,12 @@ def workdir(tmp_path_factory) -> pathlib.Path:
 @pytest.fixture(scope="session")
 def control_plane(workdir):
     plane = ControlPlane(workdir / "clusters", SITES)
+
+    def stop_on_sigterm(signum, frame):   # a killed suite must not leave API servers behind
+        plane.stop()
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
         plane.start()
         yield plane

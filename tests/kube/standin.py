@@ -220,7 +220,8 @@ class OperatorStandIn:
             uid = chart["metadata"]["uid"]
             first = self.seen_charts.setdefault(uid, time.monotonic())
             status = chart.get("status") or {}
-            done = any(c["type"] == "JobCreated" and c["status"] == "True" for c in status.get("conditions", []))
+            states = {c["type"]: c["status"] for c in status.get("conditions", [])}
+            done = states.get("JobCreated") == "True" and states.get("Failed") != "True"
             if done or time.monotonic() - first < HELM_INSTALL_DELAY:
                 continue
             target = chart["spec"].get("targetNamespace", "default")

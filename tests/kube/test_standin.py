@@ -10,7 +10,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from conftest import wait_for
+from conftest import established, wait_for
+from envtest import strimzi_crd_documents
 
 NS = "conformance"
 G, V = "kafka.strimzi.io", "v1"
@@ -20,6 +21,11 @@ G, V = "kafka.strimzi.io", "v1"
 def cluster(clusters):
     c = clusters["brno"]
     c.core.create_namespace({"metadata": {"name": NS}})
+    if not established(c, "kafkas.kafka.strimzi.io"):   # run alone, before any deploy installed them
+        for crd in strimzi_crd_documents():
+            c.ext.create_custom_resource_definition(crd)
+        wait_for(lambda: established(c, "kafkas.kafka.strimzi.io") and established(c, "kafkaconnectors.kafka.strimzi.io"),
+                 "Strimzi's CRDs")
     return c
 
 
@@ -127,7 +133,9 @@ def test_a_connector_is_ready_only_with_its_connect_cluster(cluster):
                                                "tasksMax": 1}})
     wait_for(lambda: ready(get(cluster, "kafkaconnectors", "mirror")) == "False", "NotReady without its KafkaConnect")
     assert "does not exist" in get(cluster, "kafkaconnectors", "mirror")["status"]["conditions"][0]["message"]
-    connect = {"kind": "KafkaConnect", "metadata": {"name": "mm"}, "spec": {"bootstrapServers": "c1-kafka-bootstrap:9093"}}
+    connect = {"kind": "KafkaConnect", "metadata": {"name": "mm"}, "spec": {
+        "bootstrapServers": "c1-kafka-bootstrap:9093", "replicas": 1, "groupId": "mm", "configStorageTopic": "mm-configs",
+        "offsetStorageTopic": "mm-offsets", "statusStorageTopic": "mm-status"}}
     create(cluster, "kafkaconnects", connect)
     wait_for(lambda: "annotation" in get(cluster, "kafkaconnectors", "mirror")["status"]["conditions"][0]["message"],
              "NotReady without use-connector-resources")
