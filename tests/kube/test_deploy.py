@@ -9,6 +9,7 @@ import base64
 import json
 import pathlib
 import re
+import subprocess
 import time
 
 import kubernetes
@@ -228,9 +229,12 @@ def test_a_deploy_leaves_no_key_password_or_token_in_the_tree(clusters):
         forms[name] = [value, base64.b64encode(value)]
     forms["PEM private key"].append(base64.b64encode(b"-----BEGIN PRIVATE KEY-----")[:32])
     found = []
-    skip = {".git", ".venv", "node_modules", "target", "collections"}
+    skip = {".git", ".venv", "node_modules", "target", "collections", "__pycache__"}
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    clean_sources = set(git("ls-files")) - set(git("diff", "--name-only", "HEAD"))   # committed, not written by a deploy
     for path in ROOT.rglob("*"):
-        if any(part in skip for part in path.relative_to(ROOT).parts) or not path.is_file():
+        relative = path.relative_to(ROOT)
+        if any(part in skip for part in relative.parts) or not path.is_file() or str(relative) in clean_sources:
             continue
         if path.stat().st_mtime < SESSION_START:
             continue   # only what this session's deploys wrote
