@@ -53,13 +53,18 @@ def test_missing_credentials_stop_a_real_edge_deploy(tmp_path):
     assert "run playbooks/hq.yml first" in result.stdout
 
 
-def test_edge_render_turns_them_into_secrets(tmp_path, sites):
+def test_edge_render_writes_the_certificate_but_never_the_key(tmp_path, sites):
+    # The Secrets themselves, holding the real key, are checked against a real API server in
+    # tests/kube (test_the_edges_deploy_with_the_certificate_hq_issued_to_them).
     assert flow(tmp_path, "write").returncode == 0
     out = ROOT / "build" / "manifests-credential-test"
     result = run_playbooks(ROOT / "inventory" / "example", "-e", f"cluster_common_credentials_dir={tmp_path}",
                            "-e", f"cluster_common_credentials_passphrase={PASSPHRASE}", "-l", "cluster_edge_sites,prague",
                            "-e", f"cluster_common_manifests_dir={out}/{{{{ site_name }}}}")
     assert result.returncode == 0, result.stdout[-3000:]
-    secrets = {d["metadata"]["name"]: d for d in yaml.safe_load_all((out / "prague" / "40-hq-credentials.yaml").read_text())}
-    assert b"prague-secret-key" in base64.b64decode(secrets["hq-client"]["data"]["user.key"])
+    text = (out / "prague" / "40-hq-credentials.yaml").read_text()
+    secrets = {d["metadata"]["name"]: d for d in yaml.safe_load_all(text)}
+    assert b"prague-secret-key" not in base64.b64decode(secrets["hq-client"]["data"]["user.key"])
+    assert b"REDACTED" in base64.b64decode(secrets["hq-client"]["data"]["user.key"])
+    assert b"prague-user" in base64.b64decode(secrets["hq-client"]["data"]["user.crt"])
     assert b"hq-ca" in base64.b64decode(secrets["hq-cluster-ca"]["data"]["ca.crt"])
