@@ -48,12 +48,14 @@ from __future__ import annotations
 
 import base64
 import datetime
+import re
 import secrets
 import string
 import threading
 import time
 import traceback
 import uuid
+from pathlib import Path
 
 import kubernetes
 from cryptography import x509
@@ -68,15 +70,18 @@ from envtest import crd_documents, strimzi_crd_documents
 HELM_INSTALL_DELAY = 2.0
 POLL = 0.5
 GROUP, VERSION = "kafka.strimzi.io", "v1"
-STRIMZI_OPERATOR_VERSION = "1.2.0"
+# The versions the real operator reports, from where the project defines them (pom.xml).
+_POM = (Path(__file__).resolve().parents[2] / "pom.xml").read_text(encoding="utf-8")
+STRIMZI_OPERATOR_VERSION = re.search(r"<strimzi.version>([^<]+)<", _POM).group(1)
+KAFKA_VERSION = re.search(r"<kafka.version>([^<]+)<", _POM).group(1)
 CHART_CRDS = {
     "strimzi-kafka-operator": strimzi_crd_documents,
     "kube-prometheus-stack": lambda: crd_documents("github.com/prometheus-operator/prometheus-operator"),
 }
 CONNECTOR_PLUGINS = [
-    {"class": "org.apache.kafka.connect.mirror.MirrorSourceConnector", "type": "source", "version": "4.3.1"},
-    {"class": "org.apache.kafka.connect.mirror.MirrorCheckpointConnector", "type": "source", "version": "4.3.1"},
-    {"class": "org.apache.kafka.connect.mirror.MirrorHeartbeatConnector", "type": "source", "version": "4.3.1"},
+    {"class": "org.apache.kafka.connect.mirror.MirrorSourceConnector", "type": "source", "version": KAFKA_VERSION},
+    {"class": "org.apache.kafka.connect.mirror.MirrorCheckpointConnector", "type": "source", "version": KAFKA_VERSION},
+    {"class": "org.apache.kafka.connect.mirror.MirrorHeartbeatConnector", "type": "source", "version": KAFKA_VERSION},
 ]
 
 

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from conftest import established, wait_for
 from envtest import strimzi_crd_documents
+from standin import KAFKA_VERSION
 
 NS = "conformance"
 G, V = "kafka.strimzi.io", "v1"
@@ -52,7 +53,7 @@ def secret_or_none(cluster, name):
 
 
 def kafka(name, listeners=None):
-    return {"kind": "Kafka", "metadata": {"name": name}, "spec": {"kafka": {"version": "4.3.1", "listeners": listeners or [
+    return {"kind": "Kafka", "metadata": {"name": name}, "spec": {"kafka": {"version": KAFKA_VERSION, "listeners": listeners or [
         {"name": "tls", "port": 9093, "type": "internal", "tls": True}]}}}
 
 

@@ -1,5 +1,5 @@
 // TEST DOUBLE of the Strimzi Kafka Bridge 1.1.0 produce endpoint (the bridge release cannot be
-// downloaded here). Behaviour observed on the real bridge against Kafka 4.3.1 (shared/RECIPES.md)
+// downloaded here). Behaviour observed on the real bridge against Kafka 4.3 (shared/RECIPES.md)
 // and modelled here; tests/bridge_double.test.mjs pins each item:
 //   HTTP  - Content-Type must be application/vnd.kafka.json.v2+json, else 400 "Validation error on: ...";
 //           body: an object with a `records` array, each record an object with a `value` that is a
