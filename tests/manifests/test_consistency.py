@@ -65,7 +65,8 @@ def test_aggregator_acls_cover_exactly_its_topics(edges):
         app_id = env["AGGREGATOR_KAFKA_APPLICATION_ID"]
         prefixed = {(kind, name) for kind, name, pattern, _ in acls(site.named("KafkaUser", "aggregator"))
                     if pattern == "prefix"}
-        assert prefixed == {("topic", app_id + "-"), ("transactionalId", app_id)}, f"{site}"
+        # Streams names its internal topics and its exactly-once transactional ids <application.id>-…
+        assert prefixed == {("topic", app_id + "-"), ("transactionalId", app_id + "-")}, f"{site}"
 
 
 def test_aggregator_env_names_are_documented_by_the_service(edges):
@@ -192,12 +193,15 @@ def test_connect_state_and_its_acls_live_at_the_edge(edges):
         for topic in site.of_kind("KafkaTopic"):
             if topic["spec"]["topicName"] in storage:
                 assert topic["spec"]["config"]["cleanup.policy"] == "compact"
-        # The worker's KafkaUser: exactly its group, its three topics and reading the mirrored topic.
+        # The worker's KafkaUser: exactly its group, the topics named after it (its three storage
+        # topics, by prefix) and reading the mirrored topic.
         user = site.named("KafkaUser", spec["authentication"]["certificateAndKey"]["secretName"])
         source = unescaped(config["topics"])
-        expected = {("group", spec["groupId"], "literal", frozenset({"Read", "Describe"})),
-                    ("topic", source, "literal", frozenset({"Read", "Describe", "DescribeConfigs"}))}
-        expected |= {("topic", t, "literal", frozenset({"Read", "Write", "Describe", "DescribeConfigs"})) for t in storage}
+        group = spec["groupId"]
+        assert all(t.startswith(group + "-") for t in storage), f"{site}: {storage} not under {group}-"
+        expected = {("group", group, "literal", frozenset({"Read", "Describe"})),
+                    ("topic", source, "literal", frozenset({"Read", "Describe", "DescribeConfigs"})),
+                    ("topic", group + "-", "prefix", frozenset({"Read", "Write", "Describe", "DescribeConfigs"}))}
         assert set(acls(user)) == expected, f"{site}: {set(acls(user)) ^ expected}"
         # The connector's own source clients authenticate as that same user.
         assert config["source.cluster.ssl.keystore.key"].endswith(":user.key}")
