@@ -21,11 +21,12 @@ FOLLOWERS = {
     "edge_pipeline_kafka_version": "pipeline_kafka_version",
     "hq_pipeline_kafka_version": "pipeline_kafka_version",
     "strimzi_operator_version": "pipeline_strimzi_version",
+    "service_images_tag": "pipeline_image_tag",
 }
 PLAY = """
 - hosts: localhost
   gather_facts: false
-  roles: [strimzi_operator, edge_pipeline, hq_pipeline]
+  roles: [strimzi_operator, edge_pipeline, hq_pipeline, service_images]
 """
 
 
@@ -33,7 +34,7 @@ PLAY = """
 def resolved(tmp_path_factory):
     """Every version variable as a play that uses the roles sees it (nothing is applied)."""
     play = tmp_path_factory.mktemp("versions") / "play.yml"
-    names = [*VERSIONS, *FOLLOWERS]
+    names = [*VERSIONS, *FOLLOWERS, "edge_pipeline_aggregator_image", "hq_pipeline_frontend_image"]
     play.write_text(PLAY.replace("roles: [", "tasks:\n    - ansible.builtin.debug:\n        msg: "
                                  + json.dumps("{{ {" + ", ".join(f"'{n}': {n}" for n in names) + "} | to_json }}")
                                  + "\n      tags: [always]\n  roles: ["), encoding="utf-8")
@@ -62,14 +63,21 @@ def test_role_defaults_follow_the_pom(resolved, name):
     assert resolved[name] == resolved[FOLLOWERS[name]]
 
 
-@pytest.mark.parametrize("name", ["pipeline_kafka_version", "pipeline_strimzi_version"])
+def test_the_images_carry_the_project_version(resolved):
+    tag = resolved["pipeline_image_tag"]
+    assert resolved["edge_pipeline_aggregator_image"].endswith(":" + tag)
+    assert resolved["hq_pipeline_frontend_image"].endswith(":" + tag)
+
+
+@pytest.mark.parametrize("name", ["pipeline_kafka_version", "pipeline_strimzi_version", "pipeline_image_tag"])
 def test_no_other_tracked_file_spells_the_version(name):
     version = VERSIONS[name]
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     # Lock files and the k3s-ansible stand-in's own manifest carry versions of other things.
     skip = re.compile(r"(^|/)(package-lock\.json|go\.sum|go\.mod|requirements\.txt|MANIFEST\.json|requirements\.yml)$")
     pattern = re.compile(r"(?<![\w.])" + re.escape(version) + r"(?![\w.])")
-    spelled = [f for f in files if f != "pom.xml" and not skip.search(f) and (ROOT / f).is_file()
+    # Maven modules name their parent's version: that is the pom's own reference, not a copy.
+    spelled = [f for f in files if not f.endswith("pom.xml") and not skip.search(f) and (ROOT / f).is_file()
                and not f.endswith((".png", ".jar"))
                and pattern.search((ROOT / f).read_text(encoding="utf-8", errors="replace"))]
     assert not spelled, f"{name} ({version}) is spelled out in {spelled}: derive it from pom.xml"
