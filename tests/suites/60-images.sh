@@ -53,7 +53,7 @@ podman run -d --name kafka-edge-smoke-aggregator --network host \
 tests/junit.py run --out "$RESULTS_DIR" --name "aggregator image: ready (Streams RUNNING) against a real broker" -- \
   bash -c "wait_http http://127.0.0.1:$AGG_PORT/observe/health/ready 120" || rc=1
 
-reading='{"sensorId":"smoke-1","seq":1,"timestamp":"'$(date -u +%FT%TZ)'","temperature":21.5,"humidity":40.0,"pressure":1000.0,"latitude":50.0,"longitude":14.0}'
+reading='{"sensorId":"smoke-1","bootId":"5m0ke001","seq":1,"timestamp":"'$(date -u +%FT%TZ)'","temperature":21.5,"humidity":40.0,"pressure":1000.0,"latitude":50.0,"longitude":14.0}'
 printf 'smoke-1\t%s\n' "$reading" | java -cp "$KAFKA_CP" org.apache.kafka.tools.ConsoleProducer \
   --bootstrap-server "127.0.0.1:$KAFKA_PORT" --topic sensor-data \
   --property parse.key=true --property key.separator=$'\t' >/dev/null 2>&1
