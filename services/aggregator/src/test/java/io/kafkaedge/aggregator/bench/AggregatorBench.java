@@ -118,6 +118,37 @@ public final class AggregatorBench {
         System.out.println("RESULT " + key + " " + (value instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : value));
     }
 
+    /**
+     * Runs a Kafka Streams topology until {@code counter} reaches {@code expected} and prints
+     * {@code <name>_readings_per_s} and {@code <name>_cpu_us_per_reading}; the clock starts at the
+     * first record counted, as the aggregator's does.
+     */
+    static void timeStreams(org.apache.kafka.streams.Topology topology, java.util.Properties p,
+                            java.util.concurrent.atomic.LongAdder counter, long expected, java.time.Duration limit,
+                            String name) throws InterruptedException {
+        try (org.apache.kafka.streams.KafkaStreams streams = new org.apache.kafka.streams.KafkaStreams(topology, p)) {
+            streams.start();
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (counter.sum() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": no record counted");
+                }
+                Thread.sleep(1);
+            }
+            long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
+            while (counter.sum() < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": only " + counter.sum() + " of " + expected + " records");
+                }
+                Thread.sleep(5);
+            }
+            result(name + "_readings_per_s", expected / seconds(System.nanoTime() - start));
+            result(name + "_cpu_us_per_reading", (processCpuNanos() - cpuStart) / 1e3 / expected);
+            streams.close(java.time.Duration.ofSeconds(10));
+        }
+    }
+
     static double seconds(long nanos) {
         return nanos / 1e9;
     }

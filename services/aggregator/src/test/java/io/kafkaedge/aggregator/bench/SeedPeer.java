@@ -14,7 +14,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -101,28 +100,6 @@ public final class SeedPeer {
                         .withKeySerde(Serdes.String()).withValueSerde(json(SeedAverage.class)))
                 .toStream((window, average) -> window.key() + "@" + window.window().startTime())
                 .to(topic + "-seed-peer-out", Produced.with(Serdes.String(), json(SeedAverage.class)));
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), p)) {
-            streams.start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
-            while (aggregated.sum() == 0) { // the clock starts at the first record, as the aggregator's does
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no record aggregated");
-                }
-                Thread.sleep(1);
-            }
-            long start = System.nanoTime();
-            long cpuStart = AggregatorBench.processCpuNanos();
-            while (aggregated.sum() < expected) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + aggregated.sum() + " of " + expected + " records");
-                }
-                Thread.sleep(5);
-            }
-            double seconds = AggregatorBench.seconds(System.nanoTime() - start);
-            AggregatorBench.result("seed_peer_readings_per_s", expected / seconds);
-            AggregatorBench.result("seed_peer_cpu_us_per_reading",
-                    (AggregatorBench.processCpuNanos() - cpuStart) / 1e3 / expected);
-            streams.close(Duration.ofSeconds(10));
-        }
+        AggregatorBench.timeStreams(builder.build(), p, aggregated, expected, Duration.ofMinutes(8), "seed_peer");
     }
 }

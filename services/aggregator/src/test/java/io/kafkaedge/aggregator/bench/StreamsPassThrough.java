@@ -6,7 +6,6 @@ import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -54,28 +53,6 @@ public final class StreamsPassThrough {
                         processed.increment();
                     }
                 });
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), p)) {
-            streams.start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (processed.sum() == 0) { // the clock starts at the first record, as the aggregator's does
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no record processed");
-                }
-                Thread.sleep(1);
-            }
-            long start = System.nanoTime();
-            long cpuStart = AggregatorBench.processCpuNanos();
-            while (processed.sum() < expected) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + processed.sum() + " of " + expected + " records");
-                }
-                Thread.sleep(5);
-            }
-            double seconds = AggregatorBench.seconds(System.nanoTime() - start);
-            AggregatorBench.result("passthrough_readings_per_s", expected / seconds);
-            AggregatorBench.result("passthrough_cpu_us_per_reading",
-                    (AggregatorBench.processCpuNanos() - cpuStart) / 1e3 / expected);
-            streams.close(Duration.ofSeconds(10));
-        }
+        AggregatorBench.timeStreams(builder.build(), p, processed, expected, Duration.ofMinutes(5), "passthrough");
     }
 }
