@@ -373,9 +373,10 @@ def test_edge_ingestion_unreachable_for_30s_the_firmware_queue_delivers_after(de
     # every second of the outage was sampled and delivered later: no gap in any sensor's seq
     readings = lib.sent_readings(SENT_LOG)
     assert len(readings) > before_count
-    for sid in sensors_in_log():
-        seqs = sorted(r["seq"] for r in readings if r["sensorId"] == sid)
-        assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), f"{sid}: gaps or repeats in seq after the outage"
+    # seq counts per boot (a sensor rebooted by test_ingest_exactly_once starts again from 0)
+    for sid, boot in {(r["sensorId"], r["bootId"]) for r in readings}:
+        seqs = sorted(r["seq"] for r in readings if r["sensorId"] == sid and r["bootId"] == boot)
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), f"{sid}/{boot}: gaps or repeats in seq after the outage"
 
 
 # ---- tear-down -----------------------------------------------------------------------------------
