@@ -1,6 +1,5 @@
 package io.kafkaedge.aggregator.topology;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,7 +44,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Serializer<Aggregate> AGGREGATE_JSON = new JsonSerde<>(Aggregate.class).serializer();
 
     private final String windowStoreName;
     private final String lastSeqStoreName;
@@ -162,19 +160,12 @@ abstract class WindowProcessor<V> implements Processor<Bytes, V, Bytes, Emitted>
                 if (!maxByBoot.isEmpty()) {
                     lastSeq.put(sensorKey, LastSeq.encode(maxByBoot));
                 }
-                context.forward(new Record<>(sensorKey, Emitted.aggregate(json(aggregate)), window.latestEventMs()));
+                byte[] json = AGGREGATE_JSON.serialize(null, aggregate);
+                context.forward(new Record<>(sensorKey, Emitted.aggregate(json), window.latestEventMs()));
                 windows.delete(window.key());
                 metrics.emitted(aggregate);
             }
             context.commit();
-        }
-    }
-
-    private static byte[] json(Aggregate aggregate) {
-        try {
-            return JSON.writeValueAsBytes(aggregate);
-        } catch (IOException e) {
-            throw new SerializationException("cannot write the aggregate of " + aggregate.sensorId(), e);
         }
     }
 

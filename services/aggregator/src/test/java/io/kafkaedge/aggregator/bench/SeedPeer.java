@@ -1,18 +1,13 @@
 package io.kafkaedge.aggregator.bench;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.kafkaedge.aggregator.topology.JsonSerde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,9 +33,8 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class SeedPeer {
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    /** The seed's reading. */
+    /** The seed's reading (fields newer firmware adds, such as bootId and seq, are ignored). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record SeedReading(String sensorId, String timestamp, double temperature, double humidity, double pressure,
                               double latitude, double longitude) {
     }
@@ -55,24 +49,6 @@ public final class SeedPeer {
     }
 
     private SeedPeer() {
-    }
-
-    static <T> Serde<T> json(Class<T> type) {
-        Serializer<T> serializer = (topic, value) -> {
-            try {
-                return value == null ? null : JSON.writeValueAsBytes(value);
-            } catch (IOException e) {
-                throw new SerializationException(e);
-            }
-        };
-        Deserializer<T> deserializer = (topic, bytes) -> {
-            try {
-                return bytes == null ? null : JSON.readValue(bytes, type);
-            } catch (IOException e) {
-                throw new SerializationException(e);
-            }
-        };
-        return Serdes.serdeFrom(serializer, deserializer);
     }
 
     public static void main(String[] args) throws Exception {
@@ -90,16 +66,16 @@ public final class SeedPeer {
 
         LongAdder aggregated = new LongAdder();
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(topic, Consumed.with(Serdes.String(), json(SeedReading.class)))
-                .groupByKey(Grouped.with(Serdes.String(), json(SeedReading.class)))
+        builder.stream(topic, Consumed.with(Serdes.String(), new JsonSerde<>(SeedReading.class)))
+                .groupByKey(Grouped.with(Serdes.String(), new JsonSerde<>(SeedReading.class)))
                 .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
                 .aggregate(() -> new SeedAverage(0, 0, 0, 0, 0, 0), (key, reading, average) -> {
                     aggregated.increment();
                     return average.add(reading);
                 }, Materialized.<String, SeedAverage, WindowStore<Bytes, byte[]>>as("seed-averages")
-                        .withKeySerde(Serdes.String()).withValueSerde(json(SeedAverage.class)))
+                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(SeedAverage.class)))
                 .toStream((window, average) -> window.key() + "@" + window.window().startTime())
-                .to(topic + "-seed-peer-out", Produced.with(Serdes.String(), json(SeedAverage.class)));
+                .to(topic + "-seed-peer-out", Produced.with(Serdes.String(), new JsonSerde<>(SeedAverage.class)));
         AggregatorBench.timeStreams(builder.build(), p, aggregated, expected, Duration.ofMinutes(8), "seed_peer");
     }
 }
