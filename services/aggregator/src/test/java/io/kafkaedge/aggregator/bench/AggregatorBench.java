@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -34,6 +35,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 
 /**
  * Benchmark driver (not a test): pre-fills a raw topic in a broker outside this JVM, measures a
@@ -119,14 +123,29 @@ public final class AggregatorBench {
     }
 
     /**
+     * Settings every Kafka Streams run of the benchmark shares: its own application id, exactly-once
+     * v2, a state directory, and reading the topic from its start; everything else is Streams' default.
+     */
+    static Properties streamsProperties(String name, String bootstrap, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, name + "-" + ProcessHandle.current().pid());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return p;
+    }
+
+    /**
      * Runs a Kafka Streams topology until {@code counter} reaches {@code expected} and prints
      * {@code <name>_readings_per_s} and {@code <name>_cpu_us_per_reading}; the clock starts at the
      * first record counted, as the aggregator's does.
      */
-    static void timeStreams(org.apache.kafka.streams.Topology topology, java.util.Properties p,
-                            java.util.concurrent.atomic.LongAdder counter, long expected, java.time.Duration limit,
+    static void timeStreams(Topology topology, Properties p,
+                            LongAdder counter, long expected, Duration limit,
                             String name) throws InterruptedException {
-        try (org.apache.kafka.streams.KafkaStreams streams = new org.apache.kafka.streams.KafkaStreams(topology, p)) {
+        try (KafkaStreams streams = new KafkaStreams(topology, p)) {
             streams.start();
             long deadline = System.nanoTime() + limit.toNanos();
             while (counter.sum() == 0) {
@@ -145,7 +164,7 @@ public final class AggregatorBench {
             }
             result(name + "_readings_per_s", expected / seconds(System.nanoTime() - start));
             result(name + "_cpu_us_per_reading", (processCpuNanos() - cpuStart) / 1e3 / expected);
-            streams.close(java.time.Duration.ofSeconds(10));
+            streams.close(Duration.ofSeconds(10));
         }
     }
 

@@ -10,7 +10,6 @@ import io.kafkaedge.aggregator.topology.JsonSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -57,12 +56,7 @@ public final class SeedPeer {
         long expected = Long.parseLong(args[2]);
         Path stateDir = Path.of(args[3]);
 
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-seed-peer-" + ProcessHandle.current().pid());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        Properties p = AggregatorBench.streamsProperties("bench-seed-peer", bootstrap, stateDir);
 
         LongAdder aggregated = new LongAdder();
         StreamsBuilder builder = new StreamsBuilder();

@@ -35,14 +35,9 @@ public final class StreamsPassThrough {
         long expected = Long.parseLong(args[2]);
         Path stateDir = Path.of(args[3]);
 
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-passthrough-" + ProcessHandle.current().pid());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        Properties p = AggregatorBench.streamsProperties("bench-passthrough", bootstrap, stateDir);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "3");
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
 
         LongAdder processed = new LongAdder();
         StreamsBuilder builder = new StreamsBuilder();
