@@ -7,8 +7,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import io.helidon.config.Config;
-import io.kafkaedge.aggregator.topology.Contract;
 import io.kafkaedge.aggregator.topology.TopologySettings;
+import io.kafkaedge.contract.Contract;
 
 /**
  * The service's configuration, read once from the {@code aggregator} subtree (application.yaml,

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.kafkaedge.aggregator.topology.Aggregate;
-import io.kafkaedge.aggregator.topology.ContractSchemas;
 import io.kafkaedge.aggregator.topology.JsonSerde;
 import io.kafkaedge.aggregator.topology.TestReadings;
 import io.kafkaedge.aggregator.topology.Topics;
+import io.kafkaedge.testkit.ContractSchemas;
 import io.kafkaedge.testkit.KafkaFixture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.kafkaedge.contract.Contract;
 
 /**
  * Turns record bytes into an {@link Aggregate} or says precisely why it cannot, per
@@ -109,7 +110,7 @@ public final class AggregateParser {
 
     /** Whether sensor id and site follow the contract's identifier rule (else they are shown literally, and counted). */
     public static boolean conforming(Aggregate a) {
-        return Contract.identifier(a.sensorId()) && Contract.identifier(a.site());
+        return Contract.isIdentifier(a.sensorId()) && Contract.isIdentifier(a.site());
     }
 
     /**
@@ -203,23 +204,23 @@ public final class AggregateParser {
     }
 
     private static Aggregate.Stats stats(Contract.Range range, Double[] s) throws MalformedAggregateException {
-        required(range.name(), s);
+        required(range.field(), s);
         return new Aggregate.Stats(entry(range, "avg", s[0]), entry(range, "min", s[1]), entry(range, "max", s[2]));
     }
 
     private static double entry(Contract.Range range, String key, Double value) throws MalformedAggregateException {
         if (value == null) {
-            throw new MalformedAggregateException(Reason.MISSING_FIELD, range.name() + "." + key + " is missing");
+            throw new MalformedAggregateException(Reason.MISSING_FIELD, range.field() + "." + key + " is missing");
         }
         if (!range.contains(value)) {
-            throw outOfRange(range.name() + "." + key, value, range);
+            throw outOfRange(range.field() + "." + key, value, range);
         }
         return value;
     }
 
     private static double range(Contract.Range range, double value) throws MalformedAggregateException {
         if (!range.contains(value)) {
-            throw outOfRange(range.name(), value, range);
+            throw outOfRange(range.field(), value, range);
         }
         return value;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
+import io.kafkaedge.testkit.ContractSchemas;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +37,7 @@ class AggregateParserTest {
     void parsesTheContractExample() throws Exception {
         Path example = Path.of(System.getProperty("basedir", ".")).resolve("../../contract/examples/aggregate.json");
         String json = Files.readString(example);
-        assertThat(ContractSchema.aggregateErrors(json)).isEmpty();
+        assertThat(ContractSchemas.errors(ContractSchemas.AGGREGATE, json)).isEmpty();
         Aggregate a = parse("prague.sensor-data-aggregated", json);
         assertThat(a).isEqualTo(new Aggregate("prague-balcony", "prague", START, START.plusSeconds(60), 58, 3L, 2L,
                 new Aggregate.Stats(20.6, 20.5, 20.7), new Aggregate.Stats(54.9, 54.8, 55.0),
@@ -57,12 +58,12 @@ class AggregateParserTest {
 
     @Test
     void fixturesAreCheckedAgainstTheSchema() {
-        assertThat(ContractSchema.aggregateErrors(Fixtures.aggregateJson("s1", "prague", START, 20, 50, 14, 58, 3, 2)))
+        assertThat(ContractSchemas.errors(ContractSchemas.AGGREGATE, Fixtures.aggregateJson("s1", "prague", START, 20, 50, 14, 58, 3, 2)))
                 .isEmpty();
         // The validator does reject what the contract forbids (so the fixtures' check means something).
-        assertThat(ContractSchema.aggregateErrors(Fixtures.uncheckedAggregateJson("s1", "prague", START, 20, 50, 14)))
+        assertThat(ContractSchemas.errors(ContractSchemas.AGGREGATE, Fixtures.uncheckedAggregateJson("s1", "prague", START, 20, 50, 14)))
                 .as("no duplicates/missing").isNotEmpty();
-        assertThat(ContractSchema.aggregateErrors(Fixtures.uncheckedAggregateJson("<b>x</b>", "prague", START, 20, 50, 14)
+        assertThat(ContractSchemas.errors(ContractSchemas.AGGREGATE, Fixtures.uncheckedAggregateJson("<b>x</b>", "prague", START, 20, 50, 14)
                 .replace("\"count\":60", "\"count\":60,\"duplicates\":0,\"missing\":0"))).as("markup in sensorId").isNotEmpty();
         assertThatThrownBy(() -> Fixtures.aggregateJson("s1", "prague", START, 20, 50, 14, 0, 0, 0))
                 .hasMessageContaining("aggregate.schema.json");
@@ -130,7 +131,7 @@ class AggregateParserTest {
         // The schema agrees, where it can say it (it has no window order and no ranges for the summaries:
         // the frontend takes those from the reading's ranges).
         if (schemaSaysSo) {
-            assertThat(ContractSchema.aggregateErrors(broken)).as(broken).isNotEmpty();
+            assertThat(ContractSchemas.errors(ContractSchemas.AGGREGATE, broken)).as(broken).isNotEmpty();
         }
     }
 

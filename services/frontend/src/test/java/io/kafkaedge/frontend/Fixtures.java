@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.kafkaedge.testkit.ContractSchemas;
 
 /**
  * Test data: aggregate JSON as the edge aggregator writes it (every one checked against
@@ -36,7 +37,7 @@ final class Fixtures {
         ObjectNode node = node(sensorId, site, windowStart, temperature, latitude, longitude, count);
         node.put("duplicates", duplicates);
         node.put("missing", missing);
-        return ContractSchema.validAggregate(node.toString());
+        return ContractSchemas.validAggregate(node.toString());
     }
 
     /**

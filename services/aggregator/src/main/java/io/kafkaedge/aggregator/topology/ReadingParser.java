@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.kafkaedge.contract.Contract;
 
 /**
  * Turns a raw record value into a {@link ParseResult} with Jackson's streaming parser (strict

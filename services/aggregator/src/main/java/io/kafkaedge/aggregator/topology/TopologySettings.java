@@ -3,6 +3,8 @@ package io.kafkaedge.aggregator.topology;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.kafkaedge.contract.Contract;
+
 /**
  * What the topology is built from.
  *

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import io.kafkaedge.contract.Contract;
+import io.kafkaedge.testkit.ContractSchemas;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package io.kafkaedge.aggregator.topology;
+package io.kafkaedge.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,8 +15,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
 /**
- * The contract's JSON Schemas (contract/*.schema.json, on the classpath as the build copies them)
- * with a maintained validator, for tests: fixtures and emitted aggregates must validate.
+ * The contract's JSON Schemas (contract/*.schema.json, on the classpath through the contract
+ * module) with a maintained validator, for the services' tests: fixtures and emitted aggregates
+ * must validate.
  */
 public final class ContractSchemas {
 
@@ -40,10 +41,19 @@ public final class ContractSchemas {
         return errors(schema, new String(json, StandardCharsets.UTF_8));
     }
 
+    /** Returns {@code json} if it is a valid aggregate, else throws naming the errors (for fixtures). */
+    public static String validAggregate(String json) {
+        List<String> errors = errors(AGGREGATE, json);
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("fixture breaks contract/aggregate.schema.json: " + errors + "\n" + json);
+        }
+        return json;
+    }
+
     private static String resource(String name) {
         try (InputStream in = ContractSchemas.class.getResourceAsStream("/contract/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("/contract/" + name + " is not on the test classpath");
+                throw new IllegalStateException("/contract/" + name + " is not on the classpath (the contract module puts it there)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

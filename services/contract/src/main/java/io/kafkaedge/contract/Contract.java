@@ -1,4 +1,4 @@
-package io.kafkaedge.aggregator.topology;
+package io.kafkaedge.contract;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The rules of the data contract that the aggregator enforces, read at class initialisation from
- * {@code contract/reading.schema.json} — the repository's {@code contract/} directory, copied onto
- * the classpath by the build. The numbers and the identifier pattern live only there; a missing or
+ * The rules of the data contract that the services enforce (the aggregator on readings, the
+ * frontend on aggregates), read at class initialisation from {@code contract/reading.schema.json} —
+ * the repository's {@code contract/} directory, which this module puts on the classpath. The numbers and the identifier pattern live only there; a missing or
  * changed-shape schema fails class initialisation (and so the service's start) with a message
  * naming what is missing.
  */
@@ -23,7 +23,7 @@ public final class Contract {
     /** Inclusive bounds of one measurement. */
     public record Range(String field, double min, double max) {
 
-        boolean contains(double value) {
+        public boolean contains(double value) {
             return value >= min && value <= max;
         }
     }
@@ -63,7 +63,7 @@ public final class Contract {
         try (InputStream in = Contract.class.getResourceAsStream(READING_SCHEMA)) {
             if (in == null) {
                 throw new IllegalStateException("the data contract " + READING_SCHEMA
-                        + " is not on the classpath (the build copies it from the repository's contract/ directory)");
+                        + " is not on the classpath (the contract module puts the repository's contract/ directory there)");
             }
             return new ObjectMapper().readTree(in);
         } catch (IOException e) {
