@@ -1,9 +1,11 @@
 package io.kafkaedge.frontend;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -25,10 +27,15 @@ final class SecurityHeaders {
     private static final Pattern ORIGIN = Pattern.compile("^(https?)://([^/?#]+)");
 
     private final String csp;
+    /** The headers every response carries, built once. */
+    private final List<Header> responseHeaders;
 
     SecurityHeaders(FrontendConfig.MapView map) {
         csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" + tileSource(map.tiles())
                 + "; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        responseHeaders = List.of(HeaderValues.create(HeaderNames.create("Content-Security-Policy"), csp),
+                HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                HeaderValues.create(HeaderNames.create("Referrer-Policy"), "no-referrer"));
     }
 
     /** The policy sent with every response. */
@@ -55,9 +62,7 @@ final class SecurityHeaders {
     /** Routing filter adding the headers before any handler runs. */
     Filter filter() {
         return (chain, req, res) -> {
-            res.header(HeaderValues.create(HeaderNames.create("Content-Security-Policy"), csp));
-            res.header(HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff"));
-            res.header(HeaderValues.create(HeaderNames.create("Referrer-Policy"), "no-referrer"));
+            responseHeaders.forEach(res::header);
             chain.proceed();
         };
     }
@@ -68,13 +73,12 @@ final class SecurityHeaders {
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             builder.addHandler(type, (request, eventType, status, headers, message) -> {
                 Status s = status == null ? eventType.defaultStatus() : status;
-                return DirectHandler.TransportResponse.builder()
+                DirectHandler.TransportResponse.Builder answer = DirectHandler.TransportResponse.builder()
                         .status(s)
                         .headers(headers)
-                        .header(HeaderNames.CONTENT_TYPE, "application/json")
-                        .header(HeaderNames.create("Content-Security-Policy"), csp)
-                        .header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff")
-                        .header(HeaderNames.create("Referrer-Policy"), "no-referrer")
+                        .header(HeaderNames.CONTENT_TYPE, "application/json");
+                responseHeaders.forEach(answer::header);
+                return answer
                         .entity(Json.bytes(new Json.ErrorView(s.code(), s.reasonPhrase(), null)))
                         .build();
             });
