@@ -313,7 +313,8 @@ class BrowserTest {
                         ? open.get(0).findElement(By.xpath("..")) : null;
             });
             assertThat(popup.findElement(By.cssSelector(".site")).getDomProperty("textContent")).startsWith("site " + site);
-            assertThat(popup.findElement(By.cssSelector(".completeness")).getText()).contains("completeness unknown");
+            // getText() is the visible text: "" until the popup has finished opening.
+            waiting().until(d -> popup.findElement(By.cssSelector(".completeness")).getText().contains("completeness unknown"));
             waiting().until(d -> count(".leaflet-popup-content .chart canvas") == 1);
             // Nothing the strings contain became markup or ran.
             assertThat(js.executeScript("return window.__pwned;")).isNull();
