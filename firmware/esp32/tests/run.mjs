@@ -3,12 +3,17 @@
 // The port's own CLI exits 0 even when Python raised; this harness does not: every test
 // function runs in a fresh interpreter, any exception fails it, and any failure makes the
 // process exit 1. Results also go to JUnit XML (--junit FILE).
+// Each test (and each file's listing) runs in a child process of its own: the port keeps its state
+// in globals (globalThis.Module, its proxy maps and FinalizationRegistry), so a second interpreter
+// in one process receives the first one's late callbacks and finalizers — "memory access out of
+// bounds" at random points. A process per test isolates them.
 //
 //   node tests/run.mjs [--junit FILE] [-k SUBSTRING] [tests/test_x.py ...]
 //
 // A test is a function `test_*` (plain or `async def`) in tests/test_*.py. Tests import the
 // firmware modules (src/), the simulator's Python (sim/py/), the fakes (tests/fakes/) and the
 // `harness` JS module: the bridge test double in-process and over real HTTP.
+import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -19,14 +24,16 @@ import { ESP32_HEAP_BYTES, SIM_PY_DIR, httpPost, loadFirmware } from "../sim/run
 const TESTS_DIR = dirname(fileURLToPath(import.meta.url));
 const TEST_TIMEOUT_MS = 120_000;
 const HELD_MS = 30;
-// Timers a finished test left behind (a cancelled task's sleep, up to 300 ms here) must fire into
-// their own interpreter: the port keeps its state in globalThis.Module, which the next test replaces.
-const SETTLE_MS = 400;
+const RESULT = "RESULT ";
+// The producer settings of the local bridge (roles/local_sensors), with retries every 5 ms here.
+const DOUBLE_SETTINGS = { producer: { acks: "all", idempotence: true, maxBlockMs: 200, deliveryTimeoutMs: 6000, requestTimeoutMs: 3000, retryBackoffMs: 5 } };
 
 function parseArgs(argv) {
-  const opts = { junit: null, filter: null, files: [] };
+  const opts = { junit: null, filter: null, files: [], child: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--junit") opts.junit = argv[++i];
+    else if (argv[i] === "--child-list") opts.child = { file: argv[++i] };
+    else if (argv[i] === "--child-test") opts.child = { file: argv[++i], name: argv[++i] };
     else if (argv[i] === "-k") opts.filter = argv[++i];
     else opts.files.push(argv[i]);
   }
@@ -100,7 +107,6 @@ async function runTest(file, name, double) {
     return { ok: false, out, error: err.name === "PythonError" ? err.message : String(err?.stack ?? err).split("\n")[0] };
   } finally {
     clearTimeout(timer);
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
   }
 }
 
@@ -126,9 +132,39 @@ function junit(results, seconds) {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="firmware-micropython" tests="${results.length}" failures="${failures}" errors="0" skipped="0" time="${seconds.toFixed(3)}">\n${cases.join("\n")}\n</testsuite>\n`;
 }
 
+/** Runs `--child-list FILE` or `--child-test FILE NAME` in a fresh process; returns its result. */
+function inChild(args) {
+  let stdout;
+  try {
+    stdout = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args],
+      { encoding: "utf8", timeout: TEST_TIMEOUT_MS + 15_000, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    stdout = String(err.stdout ?? "");
+    const line = stdout.split("\n").find((l) => l.startsWith(RESULT));
+    if (!line) {
+      const why = err.signal ? `killed by ${err.signal}` : `exited ${err.status}`;
+      throw new Error(`test process ${why}: ${String(err.stderr ?? "").trim().split("\n").slice(-5).join(" | ")}`);
+    }
+  }
+  const line = stdout.split("\n").find((l) => l.startsWith(RESULT));
+  if (!line) throw new Error(`test process printed no result: ${stdout.slice(-500)}`);
+  return JSON.parse(line.slice(RESULT.length));
+}
+
 const opts = parseArgs(process.argv.slice(2));
-// The producer settings of the local bridge (roles/local_sensors), with retries every 5 ms here.
-const double = new BridgeDouble({ producer: { acks: "all", idempotence: true, maxBlockMs: 200, deliveryTimeoutMs: 6000, requestTimeoutMs: 3000, retryBackoffMs: 5 } });
+if (opts.child) {
+  // One listing or one test, in this process alone.
+  let result;
+  if (!opts.child.name) {
+    result = await listTests(opts.child.file);
+  } else {
+    const double = new BridgeDouble(DOUBLE_SETTINGS);
+    result = await runTest(opts.child.file, opts.child.name, double);
+    await double.close();
+  }
+  process.stdout.write(`${RESULT}${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
 const results = [];
 const started = Date.now();
 let aborted = false;
@@ -136,7 +172,7 @@ for (const file of opts.files) {
   const module = basename(file, ".py");
   let names;
   try {
-    names = await listTests(file);
+    names = inChild(["--child-list", file]);
   } catch (err) {
     results.push({ module, name: "(import)", ok: false, out: [], error: String(err.message ?? err), ms: 0 });
     continue;
@@ -147,7 +183,12 @@ for (const file of opts.files) {
   for (const name of names) {
     if (opts.filter && !`${module}.${name}`.includes(opts.filter)) continue;
     const t0 = Date.now();
-    const r = await runTest(file, name, double);
+    let r;
+    try {
+      r = inChild(["--child-test", file, name]);
+    } catch (err) {
+      r = { ok: false, out: [], error: String(err.message ?? err) };
+    }
     results.push({ module, name, ...r, ms: Date.now() - t0 });
     console.log(`${r.ok ? "ok  " : "FAIL"} ${module}.${name} (${Date.now() - t0} ms)`);
     if (!r.ok) console.log(r.error.replace(/^/gm, "     | "));
@@ -155,7 +196,6 @@ for (const file of opts.files) {
   }
   if (aborted) break;
 }
-await double.close();
 const seconds = (Date.now() - started) / 1000;
 if (opts.junit) {
   mkdirSync(dirname(opts.junit), { recursive: true });
