@@ -12,7 +12,11 @@
 //   HELD WHILE KAFKA IS AWAY - with Kafka unreachable the request is held; its records sit in the
 //           producer's buffer and are retried every retry.backoff.ms, and written when Kafka
 //           returns, also after the HTTP client gave up (closed the connection): a client timeout
-//           is "unknown", a resend lands twice. Bounded by the configured producer timeouts:
+//           is "unknown", a resend lands twice. The same holds for a request the bridge reads
+//           only after its client closed the connection (the bridge paused, e.g. by a long GC,
+//           past the client's timeout, on a kept-alive connection): the request is read and produced,
+//           its answer dropped (no idle timeout closes the connection first).
+//           Bounded by the configured producer timeouts:
 //           - no metadata for the topic (Kafka never seen, or topic missing): each record's send
 //             blocks up to max.block.ms, serially, then {"error_code":404,"message":"Topic <t> not
 //             present in metadata after <n> ms."} (so N records take N x max.block.ms);
@@ -392,6 +396,10 @@ export class BridgeDouble {
         res.end(answer.body);
       });
     });
+    // The real bridge's Vert.x server closes no idle connection (idle timeout 0). Node's default
+    // 5 s keep-alive timeout would, after a pause longer than that, close the connection before
+    // reading the request waiting on it, and so drop what the bridge would write.
+    this.server.keepAliveTimeout = 0;
     await new Promise((resolve, reject) => {
       this.server.once("error", reject);
       this.server.listen(port, host, resolve);

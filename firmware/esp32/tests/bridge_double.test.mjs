@@ -54,6 +54,7 @@ test("invalid topic: a 200 with per-record errors; paths and methods", async () 
 
 // ---- the producer side: held requests, timeouts, per-record errors, acks and idempotence ------
 import { spawn, spawnSync } from "node:child_process";
+import net from "node:net";
 import { MemoryKafka } from "../sim/bridge_double.mjs";
 
 const FAST = { acks: "all", idempotence: true, maxBlockMs: 300, deliveryTimeoutMs: 1500, requestTimeoutMs: 400, retryBackoffMs: 20 };
@@ -85,6 +86,30 @@ test("held while Kafka is away; written after the client gave up, so a resend la
     const again = await produce([reading(1)]); // the device's resend after its timeout
     assert.equal(again.status, 200);
     assert.deepEqual(d.received().map((r) => r.value.seq), [0, 1, 1], "both copies land");
+  });
+});
+
+test("a request waiting on a kept-alive connection while the bridge is paused is written after the pause", async () => {
+  await withDouble(FAST, async (d) => {
+    const socket = net.connect(d.port, d.host);
+    let answers = "";
+    socket.on("data", (c) => { answers += c; });
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const request = (seq) => {
+      const body = JSON.stringify({ records: [reading(seq)] });
+      return `POST /topics/sensor-data HTTP/1.1\r\nHost: bridge\r\nContent-Type: ${CT}\r\n`
+        + `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    socket.write(request(1));
+    while (!answers.includes("offsets")) await sleep(10);
+    // The next request reaches the socket, then the whole process stops (a pause of the bridge,
+    // as a long GC or a starved node, longer than Node's default 5 s keep-alive timeout).
+    socket.write(request(2));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 6500);
+    const deadline = Date.now() + 3000;
+    while (d.received().length < 2 && Date.now() < deadline) await sleep(20);
+    socket.destroy();
+    assert.deepEqual(d.received().map((r) => r.value.seq), [1, 2], "the request read after the pause is produced");
   });
 });
 
