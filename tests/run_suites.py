@@ -10,6 +10,10 @@ XML, or that leaves no test case at all, is recorded as one failed case: nothing
 
     tests/run_suites.py                 # every suite, in name order
     tests/run_suites.py lint java       # only suites whose name contains one of the words
+
+Suites named together in SIDE_BY_SIDE start together when both are selected (at the first one's
+place in the order): they spend most of their time waiting on containers and API servers, and
+their timeouts are long; every other suite runs alone.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +34,7 @@ RESULTS = ROOT / "build" / "test-results"
 LOGS = ROOT / "build" / "test-logs"
 SUITE_TIMEOUT_S = int(os.environ.get("SUITE_TIMEOUT_S", "1500"))
 TAIL_LINES = 80
+SIDE_BY_SIDE = [("molecule", "kube")]
 
 
 def suite_name(path: Path) -> str:
@@ -80,8 +86,19 @@ def main(argv: list[str]) -> int:
         print(f"no suite matches {argv}", file=sys.stderr)
         return 2
     started = time.monotonic()
+    by_name = {suite_name(p): p for p in suites}
+    done: set[str] = set()
     for path in suites:
-        run_suite(path)
+        name = suite_name(path)
+        if name in done:
+            continue
+        group = next((g for g in SIDE_BY_SIDE if name in g and all(n in by_name for n in g)), (name,))
+        threads = [threading.Thread(target=run_suite, args=(by_name[n],)) for n in group]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        done.update(group)
     print(f"\nall suites in {time.monotonic() - started:.0f}s; logs in {LOGS.relative_to(ROOT)}/")
     return junit.summarize(RESULTS, {suite_name(p) for p in suites})
 

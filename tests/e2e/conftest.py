@@ -9,6 +9,17 @@ import pytest
 
 import lib
 
+# The modules share one deployment and run in this order; the tear-down test runs last of all.
+MODULE_ORDER = ["test_local_pipeline.py", "test_authorizer.py", "test_ingest_exactly_once.py"]
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        module = item.path.name
+        return (item.name.startswith("test_zz_"),
+                MODULE_ORDER.index(module) if module in MODULE_ORDER else len(MODULE_ORDER))
+    items.sort(key=rank)  # stable: the order within a module stays the file's
+
 
 @pytest.fixture(scope="session")
 def timings() -> dict[str, float]:
