@@ -127,6 +127,16 @@ def drained() -> bool:
     return len(newest) >= SENSORS and min(newest.values()) >= time.time() - 4
 
 
+def stopped_for(sup: lib.Supervisor, program: str, seconds: float) -> float:
+    """Stop `program`, start it again after `seconds`; returns how long it was away."""
+    sup.run("stop", program)
+    stopped = time.time()
+    time.sleep(seconds)
+    sup.run("start", program)
+    sup.wait_running(program)
+    return round(time.time() - stopped, 1)
+
+
 def test_ingestion_outages_every_reading_is_counted_once_and_nothing_is_lost(deployment):
     """Three faults at the edge's ingestion, each of which makes the firmware queue and resend:
     - the bridge frozen (SIGSTOP) for longer than the firmware's HTTP timeout, as a GC pause or a
@@ -147,20 +157,10 @@ def test_ingestion_outages_every_reading_is_counted_once_and_nothing_is_lost(dep
     finally:
         os.kill(bridge, signal.SIGCONT)
     time.sleep(W / 2)
-    sup.run("stop", "edge-kafka")
-    stopped = time.time()
-    time.sleep(EDGE_OUTAGE_S)
-    sup.run("start", "edge-kafka")
-    sup.wait_running("edge-kafka")
-    REPORT["edge_outage_s"] = round(time.time() - stopped, 1)
+    REPORT["edge_outage_s"] = stopped_for(sup, "edge-kafka", EDGE_OUTAGE_S)
     # The next outage starts when the backlog is delivered, so no reading waits through both.
     lib.poll("every sensor's queue drained after the broker's return", drained, 120, interval=1)
-    sup.run("stop", "bridge")
-    stopped = time.time()
-    time.sleep(BRIDGE_DOWN_S)
-    sup.run("start", "bridge")
-    sup.wait_running("bridge")
-    REPORT["bridge_down_s"] = round(time.time() - stopped, 1)
+    REPORT["bridge_down_s"] = stopped_for(sup, "bridge", BRIDGE_DOWN_S)
     until = lib.window_start(time.time()) + 2 * W
     sent, hq = wait_windows_at_hq(tail, after, until)
     problems, per_window = [], {}
