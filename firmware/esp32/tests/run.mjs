@@ -134,20 +134,17 @@ function junit(results, seconds) {
 
 /** Runs `--child-list FILE` or `--child-test FILE NAME` in a fresh process; returns its result. */
 function inChild(args) {
-  let stdout;
+  let stdout, failure = null;
   try {
     stdout = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args],
       { encoding: "utf8", timeout: TEST_TIMEOUT_MS + 15_000, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
   } catch (err) {
     stdout = String(err.stdout ?? "");
-    const line = stdout.split("\n").find((l) => l.startsWith(RESULT));
-    if (!line) {
-      const why = err.signal ? `killed by ${err.signal}` : `exited ${err.status}`;
-      throw new Error(`test process ${why}: ${String(err.stderr ?? "").trim().split("\n").slice(-5).join(" | ")}`);
-    }
+    const why = err.signal ? `killed by ${err.signal}` : `exited ${err.status}`;
+    failure = `test process ${why}: ${String(err.stderr ?? "").trim().split("\n").slice(-5).join(" | ")}`;
   }
   const line = stdout.split("\n").find((l) => l.startsWith(RESULT));
-  if (!line) throw new Error(`test process printed no result: ${stdout.slice(-500)}`);
+  if (!line) throw new Error(failure ?? `test process printed no result: ${stdout.slice(-500)}`);
   return JSON.parse(line.slice(RESULT.length));
 }
 
