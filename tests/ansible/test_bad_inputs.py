@@ -105,3 +105,66 @@ def test_preflight_fails_naming_the_variable(extra, variable):
     assert result.returncode != 0
     failure = result.stdout[result.stdout.find("fatal:"):]
     assert variable in failure, failure[:2000]
+
+
+PIPELINE_PLAY = """---
+- name: Validate the pipeline contract only
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    site_name: prague
+  roles:
+    - role: pipeline
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline_playbook(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pipeline") / "validate.yml"
+    path.write_text(PIPELINE_PLAY)
+    return path
+
+
+def validate_pipeline(playbook, **overrides):
+    extra = dict(overrides, ansible_python_interpreter="{{ ansible_playbook_python }}")
+    return run(["ansible-playbook", str(playbook), "-i", "localhost,", "-e", json.dumps(extra)])
+
+
+def test_the_pipeline_defaults_pass(pipeline_playbook):
+    result = validate_pipeline(pipeline_playbook)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+MEMORY = {"kafka": {"heap": "256m", "request": "448Mi", "limit": "512Mi"},
+          "bridge": {"heap": "128m", "request": "256Mi", "limit": "320Mi"},
+          "aggregator": {"heap": "128m", "request": "256Mi", "limit": "320Mi"},
+          "mirrormaker2": {"heap": "160m", "request": "320Mi", "limit": "384Mi"}}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable"),
+    [
+        # A heap as large as the pod's limit leaves the JVM nothing outside it: OOM-killed.
+        ({"pipeline_edge_memory": dict(MEMORY, kafka={"heap": "512m", "request": "448Mi", "limit": "512Mi"})},
+         "pipeline_edge_memory.kafka"),
+        ({"pipeline_edge_memory": dict(MEMORY, bridge={"heap": "1g", "request": "256Mi", "limit": "512Mi"})},
+         "pipeline_edge_memory.bridge"),
+        ({"pipeline_edge_memory": dict(MEMORY, aggregator={"heap": "128M", "request": "256M", "limit": "320Mi"})},
+         "pipeline_edge_memory.aggregator"),
+        ({"pipeline_edge_memory": dict(MEMORY, mirrormaker2={"heap": "160m", "request": "512Mi", "limit": "384Mi"})},
+         "pipeline_edge_memory.mirrormaker2"),
+        ({"pipeline_edge_memory": dict(MEMORY, frontend={"heap": "160m", "request": "320Mi", "limit": "384Mi"})},
+         "pipeline_edge_memory.frontend"),
+        ({"pipeline_mm2_refresh_topics_seconds": 0}, "pipeline_mm2_refresh_topics_seconds"),
+        ({"pipeline_mm2_wan_producer": {"compression.type": "zstd", "acks": "1"}}, "pipeline_mm2_wan_producer"),
+    ],
+    ids=lambda v: json.dumps(v)[:60] if isinstance(v, dict) else v,
+)
+def test_bad_pipeline_settings_fail_naming_the_variable(pipeline_playbook, overrides, variable):
+    result = validate_pipeline(pipeline_playbook, **overrides)
+    assert result.returncode != 0
+    # "fatal:" for an assert, "failed: ... (item=...)" for an assert in a loop
+    failure = result.stdout[min(i for i in (result.stdout.find("fatal:"), result.stdout.find("failed: ["), len(result.stdout))
+                                if i >= 0):]
+    assert variable in failure, failure[:2000]

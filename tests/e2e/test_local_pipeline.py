@@ -76,7 +76,7 @@ def test_check_mode_reports_a_pending_connector_change_and_submits_nothing(deplo
     """--check --diff with another topic-refresh interval: the connector task alone reports a change and
     names the key a real run would submit, and the running connector keeps its configuration."""
     before = lib.get_json(f"{CONNECT}/connectors/{CONNECTOR}/config")
-    check = lib.playbook("--check", "--diff", "-e", "local_mirrormaker_refresh_topics_seconds=11")
+    check = lib.playbook("--check", "--diff", "-e", "pipeline_mm2_refresh_topics_seconds=301")
     assert check.rc == 0, check.output[-4000:]
     assert f"{CONNECTOR}: would submit its configuration (keys that differ: refresh.topics.interval.seconds)" \
         in check.output, check.output[-6000:]
