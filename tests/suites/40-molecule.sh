@@ -7,6 +7,16 @@ export ANSIBLE_NOCOLOR=1 NO_COLOR=1 PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
 log_dir=build/test-logs/molecule
 mkdir -p "$log_dir"
 
+# One molecule run per machine: molecule keys a scenario's state by the role directory's name
+# (~/.ansible/tmp/molecule.<hash of "wifi_ap">.default) and the containers by platform name, so
+# two checkouts (a worktree, a clean clone) running this suite at once destroy and converge each
+# other's containers. A second run waits here for the first.
+exec {molecule_lock}>/tmp/kafka-edge-molecule.lock
+if ! flock --nonblock "$molecule_lock"; then
+  echo "molecule: another checkout's molecule run holds /tmp/kafka-edge-molecule.lock; waiting" >&2
+  flock "$molecule_lock"
+fi
+
 scenarios=()
 for scenario in roles/*/molecule/default/molecule.yml; do
   scenarios+=("$(basename "$(dirname "$(dirname "$(dirname "$scenario")")")")")
