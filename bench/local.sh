@@ -24,20 +24,21 @@ cat > "$LOCAL_E2E_VARS" <<'VARS'
 local_base_dir: "{{ local_repo_dir }}/build/bench/local"
 pipeline_window_seconds: 60
 pipeline_grace_seconds: 10
-local_kafka_edge_port: 49092
-local_kafka_edge_controller_port: 49093
-local_kafka_hq_port: 49192
-local_kafka_hq_tls_port: 49193
-local_kafka_hq_controller_port: 49194
+local_kafka_edge_port: 22092
+local_kafka_edge_controller_port: 22093
+local_kafka_hq_port: 22192
+local_kafka_hq_tls_port: 22193
+local_kafka_hq_controller_port: 22194
+# Ports below the ephemeral range (see tests/e2e/e2e-vars.yml: TCP self-connect to a stopped broker).
 # HQ advertises its listener for the edges at the benchmark's counting relay (bench/wire_relay.py).
-local_kafka_hq_tls_advertised_port: 49195
-local_mirrormaker_target_bootstrap: "localhost:49195"
-local_services_aggregator_port: 48080
-local_services_frontend_port: 48081
-local_mirrormaker_rest_port: 48083
-local_sensors_bridge_port: 48088
-local_sensors_bridge_management_port: 48089
-local_prometheus_port: 49090
+local_kafka_hq_tls_advertised_port: 22195
+local_mirrormaker_target_bootstrap: "localhost:22195"
+local_services_aggregator_port: 22080
+local_services_frontend_port: 22081
+local_mirrormaker_rest_port: 22083
+local_sensors_bridge_port: 22088
+local_sensors_bridge_management_port: 22089
+local_prometheus_port: 22090
 local_sensors_count: 10
 VARS
 stop() { ansible-playbook site.yml -i inventory/local -e "@$LOCAL_E2E_VARS" -e local_state=absent >/dev/null 2>&1 || true; }
