@@ -29,16 +29,25 @@ VALIDATE_PLAY = """---
 """
 
 
-@pytest.fixture(scope="module")
-def validate_playbook(tmp_path_factory):
-    path = tmp_path_factory.mktemp("wifi") / "validate.yml"
-    path.write_text(VALIDATE_PLAY)
+def write_playbook(tmp_path_factory, name: str, text: str):
+    path = tmp_path_factory.mktemp(name) / "validate.yml"
+    path.write_text(text)
     return path
 
 
-def validate(playbook, **overrides):
-    extra = dict(GOOD, **overrides, ansible_python_interpreter="{{ ansible_playbook_python }}")
+@pytest.fixture(scope="module")
+def validate_playbook(tmp_path_factory):
+    return write_playbook(tmp_path_factory, "wifi", VALIDATE_PLAY)
+
+
+def play(playbook, extra: dict):
+    """Runs a local validation playbook with these extra variables."""
+    extra = dict(extra, ansible_python_interpreter="{{ ansible_playbook_python }}")
     return run(["ansible-playbook", str(playbook), "-i", "localhost,", "-e", json.dumps(extra)])
+
+
+def validate(playbook, **overrides):
+    return play(playbook, dict(GOOD, **overrides))
 
 
 def test_good_settings_pass(validate_playbook):
@@ -121,14 +130,11 @@ PIPELINE_PLAY = """---
 
 @pytest.fixture(scope="module")
 def pipeline_playbook(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pipeline") / "validate.yml"
-    path.write_text(PIPELINE_PLAY)
-    return path
+    return write_playbook(tmp_path_factory, "pipeline", PIPELINE_PLAY)
 
 
 def validate_pipeline(playbook, **overrides):
-    extra = dict(overrides, ansible_python_interpreter="{{ ansible_playbook_python }}")
-    return run(["ansible-playbook", str(playbook), "-i", "localhost,", "-e", json.dumps(extra)])
+    return play(playbook, overrides)
 
 
 def test_the_pipeline_defaults_pass(pipeline_playbook):
