@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,7 @@ import io.kafkaedge.testkit.KafkaFixture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -91,9 +93,9 @@ class KafkaIntegrationTest {
         producer.flush();
     }
 
-    private static void send(String topic, String key, String value, Instant windowStart) {
+    private static Future<RecordMetadata> send(String topic, String key, String value, Instant windowStart) {
         // The aggregator stamps records with their window end; MirrorMaker 2 keeps the timestamp.
-        producer.send(new ProducerRecord<>(topic, null, windowStart.plusSeconds(60).toEpochMilli(), key, value));
+        return producer.send(new ProducerRecord<>(topic, null, windowStart.plusSeconds(60).toEpochMilli(), key, value));
     }
 
     @AfterAll
@@ -245,19 +247,33 @@ class KafkaIntegrationTest {
         int sensors = 20;
         int minutes = 300;
         kafka.createTopics(2, List.of("bulk.sensor-data-aggregated"));
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int minute = minutes; minute >= 1; minute--) {
             Instant start = NOW.minus(Duration.ofMinutes(minute));
             for (int i = 0; i < sensors; i++) {
-                send("bulk.sensor-data-aggregated", "bulk-" + i, Fixtures.aggregateJson("bulk-" + i, "bulk", start,
-                        i + minute / 100.0, 50, 14), start);
+                sent.add(send("bulk.sensor-data-aggregated", "bulk-" + i, Fixtures.aggregateJson("bulk-" + i, "bulk",
+                        start, i + minute / 100.0, 50, 14), start));
             }
         }
         producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+            assertThat(f).as("every record acknowledged by the broker").succeedsWithin(Duration.ofSeconds(1));
+        }
         startFrontend();
         awaitRebuilt();
         for (int i = 0; i < sensors; i++) {
             JsonNode history = json("/api/sensors/bulk-" + i + "/history");
-            assertThat(history.get("time")).as("bulk-" + i).hasSize(minutes);
+            List<Long> times = new ArrayList<>();
+            history.get("time").forEach(t -> times.add(t.asLong()));
+            List<Long> missing = new ArrayList<>();
+            for (int minute = minutes; minute >= 1; minute--) {
+                long t = NOW.minus(Duration.ofMinutes(minute)).getEpochSecond();
+                if (!times.contains(t)) {
+                    missing.add(t);
+                }
+            }
+            assertThat(missing).as("bulk-" + i + ": window starts missing from its history").isEmpty();
+            assertThat(times).as("bulk-" + i).hasSize(minutes);
             assertThat(json("/api/sensors/bulk-" + i).get("temperature").get("avg").asDouble()).isEqualTo(i + 0.01);
         }
         java.util.regex.Matcher consumed = java.util.regex.Pattern

@@ -2,6 +2,7 @@ package io.kafkaedge.testkit;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -84,25 +88,35 @@ public interface KafkaFixture extends AutoCloseable {
     }
 
     /**
-     * Waits until every partition of {@code names} has a leader. A created topic is not writable at
-     * once: an idempotent producer that starts on it early gets NOT_LEADER_OR_FOLLOWER, then
-     * OutOfOrderSequence retries, and records arrive late or not at all.
+     * Waits until every partition of {@code names} has a leader that hosts it. A created topic is not
+     * writable at once. The broker's metadata names a leader before the leader has created the
+     * partition's log, and a produce request in that gap gets NOT_LEADER_OR_FOLLOWER. An
+     * idempotent producer then has its first batch (sequence 0) refused while the batches behind
+     * it are appended; the retried first batch gets OUT_OF_ORDER_SEQUENCE_NUMBER until the
+     * delivery timeout expires it, and those records are lost (seen on a loaded 2-core machine).
+     * A ListOffsets request goes to the partition's log like a produce request, so its answer
+     * closes the gap.
      */
     private static void awaitLeaders(Admin admin, Collection<String> names)
             throws InterruptedException, java.util.concurrent.TimeoutException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                boolean led = topics.values().stream()
                         .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null));
-                if (ready) {
+                if (led) {
+                    Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+                    topics.values().forEach(topic -> topic.partitions().forEach(
+                            p -> query.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest())));
+                    admin.listOffsets(query).all().get(10, TimeUnit.SECONDS);
                     return;
                 }
-            } catch (ExecutionException e) {
-                // metadata not there yet (UnknownTopicOrPartition): look again
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // metadata or log not there yet (UnknownTopicOrPartition, NotLeaderOrFollower): look again
             }
             if (System.nanoTime() > deadline) {
-                throw new java.util.concurrent.TimeoutException("no leader for every partition of " + names);
+                throw new java.util.concurrent.TimeoutException("no leader hosting every partition of " + names);
             }
             Thread.sleep(50);
         }
