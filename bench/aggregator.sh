@@ -32,7 +32,7 @@ source bench/lib.bash
 SENSORS=${BENCH_SENSORS:-10000}
 PER_WINDOW=${BENCH_PER_WINDOW:-34}
 WINDOWS=${BENCH_WINDOWS:-6}
-KAFKA_PORT=${BENCH_KAFKA_PORT:-39392}
+KAFKA_PORT=${BENCH_KAFKA_PORT:-24392}
 # Small-footprint JVM for a Pi / a 256 MiB container: what mattered is in services/aggregator/README.md.
 read -r -a JVM <<< "${BENCH_AGGREGATOR_JVM:--Xmx128m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:+ExitOnOutOfMemoryError}"
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}

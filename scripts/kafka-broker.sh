@@ -20,7 +20,14 @@ start)
   [[ $# -eq 3 ]] || usage
   port=$3 controller=$(( $3 + 1 ))
   [[ -d $LIBS ]] || { echo "no Kafka jars in $LIBS: run 'mvn -pl tools/kafka-dist install'" >&2; exit 1; }
+  # A port inside the kernel's ephemeral range can be handed to a client as its own source port:
+  # a reconnect to a broker that is down then connects to itself and holds the broker's port.
+  read -r eph_lo eph_hi < /proc/sys/net/ipv4/ip_local_port_range
   for p in "$port" "$controller"; do
+    if (( p >= eph_lo && p <= eph_hi )); then
+      echo "port $p is inside the ephemeral port range $eph_lo-$eph_hi (net.ipv4.ip_local_port_range): choose one below $eph_lo" >&2
+      exit 1
+    fi
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is in use" >&2; exit 1; fi
   done
   protocol=PLAINTEXT ssl=

@@ -27,7 +27,8 @@ timeout 300 node --test --test-reporter=junit --test-reporter-destination="$RESU
 
 # 3. the bridge double produces to a real broker (build/kafka/libs), the simulator posts to it
 [[ -d build/kafka/libs ]] || mvn -B -ntp -q -pl tools/kafka-dist -am install -DskipTests
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Below the ephemeral port range (scripts/kafka-broker.sh refuses ports inside it).
+port=${FIRMWARE_KAFKA_PORT:-23192}
 if scripts/kafka-broker.sh start "$broker_dir" "$port"; then
   KAFKA_BOOTSTRAP=127.0.0.1:$port KAFKA_BROKER_DIR=$broker_dir timeout 300 node --test \
     --test-reporter=junit --test-reporter-destination="$RESULTS_DIR/bridge-double-kafka.xml" \

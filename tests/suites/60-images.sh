@@ -7,9 +7,9 @@ set -euo pipefail
 VERSION=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 REGISTRY=localhost/kafka-edge
 SMOKE=build/smoke
-KAFKA_PORT=${SMOKE_KAFKA_PORT:-47092}
-AGG_PORT=${SMOKE_AGGREGATOR_PORT:-47081}
-FE_PORT=${SMOKE_FRONTEND_PORT:-47082}
+KAFKA_PORT=${SMOKE_KAFKA_PORT:-23092}
+AGG_PORT=${SMOKE_AGGREGATOR_PORT:-23081}
+FE_PORT=${SMOKE_FRONTEND_PORT:-23082}
 KAFKA_CP="build/kafka/libs/*"
 rc=0
 

@@ -6,8 +6,8 @@
 # certificate it must fail (and exit 1); with one it must become ready, and SIGTERM must close it.
 set -euo pipefail
 WORK=$PWD/build/mtls
-PORT=${MTLS_KAFKA_PORT:-39692}
-HTTP=${MTLS_AGGREGATOR_PORT:-38592}
+PORT=${MTLS_KAFKA_PORT:-23692}
+HTTP=${MTLS_AGGREGATOR_PORT:-23592}
 PASS=test-only-$RANDOM$RANDOM
 LIBS="$PWD/build/kafka/libs/*"
 agg_pid=
